@@ -1,0 +1,121 @@
+/* dispatch.c - the order of checks every request goes through, and the
+ * static table of actions. Authentication comes before anything that could
+ * tell an unauthenticated caller about actions, instances or Kafka. */
+#include "dispatch.h"
+
+#include "auth.h"
+#include "config.h"
+#include "kafka.h"
+#include "params.h"
+#include "pool.h"
+#include "replay.h"
+#include "request.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const struct {
+    const char *name;
+    action_fn fn;
+} actions[] = {
+    {"GetGroupOffsets", action_get_group_offsets},
+    {"SetGroupOffset", action_set_group_offset},
+    {"SetGroupOffsets", action_set_group_offset},
+};
+
+static enum reply_status authenticate(struct action_ctx *c)
+{
+    static const char *const required[] = {"Action", "SecretId", "Signature",
+                                           "Timestamp", "Nonce"};
+    const struct params *p = c->params;
+    int64_t ts, nonce;
+    enum reply_status st;
+
+    for (size_t i = 0; i < UTIL_ARRAY_LEN(required); i++)
+        if (!params_get(p, required[i]))
+            return reply_fail(&c->reply, c->pool, REPLY_PARAM_MISSING,
+                              "missing parameter: %s", required[i]);
+    if ((st = action_int64(c, "Timestamp", true, 0, INT64_MIN, INT64_MAX,
+                           &ts)) ||
+        (st = action_int64(c, "Nonce", true, 0, 0, INT64_MAX, &nonce)))
+        return st;
+
+    const char *id = params_get(p, "SecretId");
+    const struct config_key *key = config_key(c->cfg, id);
+    const char *sts =
+        auth_string_to_sign(c->pool, c->req->method, c->req->host,
+                            c->req->path, p, c->req->is_post);
+    /* Unknown key and wrong signature: same work, same answer. */
+    if (!auth_verify(auth_alg_of(p), key ? key->secret_key : NULL, sts,
+                     strlen(sts), params_get(p, "Signature")))
+        return reply_fail(&c->reply, c->pool, REPLY_AUTH_FAILURE,
+                          "authentication failed: unknown SecretId or "
+                          "signature mismatch");
+
+    int64_t now = (int64_t)time(NULL), window = c->cfg->signature_window_s;
+    if (!auth_timestamp_ok(ts, now, window))
+        return reply_fail(&c->reply, c->pool, REPLY_REPLAY,
+                          "Timestamp %lld is more than %lld s away from the "
+                          "server clock (%lld)",
+                          (long long)ts, (long long)window, (long long)now);
+    switch (replay_check(c->replay, id, ts, (uint64_t)nonce, now, window)) {
+    case REPLAY_FRESH:
+        break;
+    case REPLAY_SEEN:
+        return reply_fail(&c->reply, c->pool, REPLY_REPLAY,
+                          "replayed request: this SecretId, Timestamp and "
+                          "Nonce were already used");
+    case REPLAY_FULL:
+        return reply_fail(&c->reply, c->pool, REPLY_LIMIT,
+                          "too many requests inside the signature window: "
+                          "the replay cache (replay_cache_size %lld) is "
+                          "full; retry later",
+                          (long long)c->cfg->replay_cache_size);
+    }
+    c->key = key;
+    return REPLY_OK;
+}
+
+static enum reply_status route(struct action_ctx *c, action_fn *fn)
+{
+    const char *name = params_get(c->params, "Action");
+    const char *id;
+    char err[512];
+    enum reply_status st;
+
+    *fn = NULL;
+    for (size_t i = 0; i < UTIL_ARRAY_LEN(actions); i++)
+        if (strcmp(actions[i].name, name) == 0)
+            *fn = actions[i].fn;
+    if (!*fn)
+        return reply_fail(&c->reply, c->pool, REPLY_ACTION_UNKNOWN, "%s",
+                          "");
+    c->action = name;
+
+    if ((st = action_str(c, "instanceId", &id)))
+        return st;
+    /* Refused keys learn nothing about whether the instance exists. */
+    if (!config_key_allows(c->key, id))
+        return reply_fail(&c->reply, c->pool, REPLY_UNAUTHORIZED,
+                          "SecretId %s is not allowed to use instance %s",
+                          c->key->secret_id, id);
+    c->inst = config_instance(c->cfg, id);
+    if (!c->inst)
+        return reply_fail(&c->reply, c->pool, REPLY_INSTANCE_UNKNOWN, "%s",
+                          "");
+    c->kafka = kafka_client(c->cfg, c->inst, err, sizeof(err));
+    if (!c->kafka)
+        return action_kafka_failed(c, err);
+    c->deadline = util_mono_ms() + c->cfg->kafka_timeout_ms;
+    return REPLY_OK;
+}
+
+void dispatch(struct action_ctx *c)
+{
+    action_fn fn;
+    if (authenticate(c) != REPLY_OK || route(c, &fn) != REPLY_OK)
+        return;
+    fn(c);
+}

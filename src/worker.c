@@ -1,0 +1,275 @@
+/* worker.c - the child: one request at a time, like a php-fpm worker. Its
+ * signal handlers are installed before FCGX_Init (libfcgi installs its own
+ * only over default dispositions, and its TERM handler would make every
+ * later read of the request fail) and use SA_RESTART (libfcgi's reads do not
+ * retry EINTR). A graceful stop replaces the listening descriptor with
+ * /dev/null (dup2 is async-signal-safe), so a blocked accept returns at once
+ * while a request in flight finishes normally. */
+#include "worker.h"
+
+#include "audit.h"
+#include "config.h"
+#include "dispatch.h"
+#include "kafka.h"
+#include "log.h"
+#include "pool.h"
+#include "request.h"
+#include "scoreboard.h"
+#include "status.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stopping;
+static int listen_fd_global = -1;
+static int devnull_fd = -1;
+
+static void on_stop(int sig)
+{
+    int saved = errno;
+    (void)sig;
+    stopping = 1;
+    if (listen_fd_global >= 0 && devnull_fd >= 0)
+        dup2(devnull_fd, listen_fd_global);
+    errno = saved;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    sigset_t all;
+
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    /* The master reloads and reopens by replacing workers. */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &sa, NULL);
+    sigaction(SIGALRM, &sa, NULL);
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+/* Takes the configured user and group when running as root. */
+static int drop_privileges(const struct config *cfg)
+{
+    if (geteuid() != 0)
+        return 0;
+    struct passwd *pw = getpwnam(cfg->user);
+    if (!pw) {
+        log_error("user %s does not exist", cfg->user);
+        return -1;
+    }
+    gid_t gid = pw->pw_gid;
+    if (cfg->group) {
+        struct group *gr = getgrnam(cfg->group);
+        if (!gr) {
+            log_error("group %s does not exist", cfg->group);
+            return -1;
+        }
+        gid = gr->gr_gid;
+    }
+    if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(pw->pw_uid) < 0) {
+        log_error("cannot become %s: %s", cfg->user, strerror(errno));
+        return -1;
+    }
+    /* setuid keeps us non-dumpable; allow core dumps for post-mortems. */
+    prctl(PR_SET_DUMPABLE, 1);
+    return 0;
+}
+
+/* Reads the POST body, at most max_body bytes kept; the rest is drained so
+ * the connection closes cleanly and nginx gets the whole answer. */
+static void read_body(FCGX_Request *fr, struct pool *pool,
+                      const struct config *cfg, struct request_raw *raw)
+{
+    const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+    size_t cap = (size_t)cfg->max_body;
+    long long announced = cl && *cl ? atoll(cl) : -1;
+    char *buf = pool_alloc(pool, cap + 1);
+    size_t n = 0;
+    char sink[4096];
+
+    raw->body_announced = announced;
+    if (announced > (long long)cfg->max_body)
+        raw->body_too_large = true;
+    while (!raw->body_too_large && n <= cap) {
+        int r = FCGX_GetStr(buf + n, (int)(cap + 1 - n), fr->in);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    if (n > cap)
+        raw->body_too_large = true;
+    while (FCGX_GetStr(sink, sizeof(sink), fr->in) > 0)
+        ;
+    raw->body = buf;
+    raw->body_len = n > cap ? cap : n;
+}
+
+static void respond(FCGX_Request *fr, const char *ctype, const char *body,
+                    size_t len)
+{
+    char head[256];
+    /* libfcgi's FCGX_FPrintF has its own printf without %zu: format here. */
+    int n = snprintf(head, sizeof(head),
+                     "Status: 200 OK\r\n"
+                     "Content-Type: %s\r\n"
+                     "Content-Length: %zu\r\n"
+                     "Cache-Control: no-store\r\n"
+                     "\r\n",
+                     ctype, len);
+    FCGX_PutStr(head, n, fr->out);
+    FCGX_PutStr(body, (int)len, fr->out);
+}
+
+static void copy_field(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* One request from accept to the last byte of the answer. */
+static void serve(const struct worker_env *env, FCGX_Request *fr,
+                  struct pool *pool, struct sb_slot *slot)
+{
+    struct request_raw raw = {0};
+    struct request req;
+    struct action_ctx c = {0};
+    const char *body;
+    size_t len;
+
+    c.cfg = env->cfg;
+    c.replay = env->replay;
+    c.pool = pool;
+    c.req = &req;
+    c.params = &req.params;
+    c.started_us = util_mono_us();
+
+    raw.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
+    raw.host = FCGX_GetParam("HTTP_HOST", fr->envp);
+    raw.uri = FCGX_GetParam("REQUEST_URI", fr->envp);
+    raw.script_name = FCGX_GetParam("SCRIPT_NAME", fr->envp);
+    raw.query = FCGX_GetParam("QUERY_STRING", fr->envp);
+    raw.content_type = FCGX_GetParam("CONTENT_TYPE", fr->envp);
+    raw.client = FCGX_GetParam("REMOTE_ADDR", fr->envp);
+    if (raw.method && strcmp(raw.method, "POST") == 0)
+        read_body(fr, pool, env->cfg, &raw);
+
+    if (request_parse(pool, &raw, env->cfg, &req, &c.reply) == REPLY_OK) {
+        if (status_path_matches(env->cfg, req.path)) {
+            const char *ctype;
+            c.action = status_serve(env->cfg, env->sb, env->replay, &req,
+                                    pool, &body, &len, &ctype);
+            respond(fr, ctype, body, len);
+            goto done;
+        }
+        dispatch(&c);
+    }
+    body = reply_render(pool, &c.reply, &len);
+    respond(fr, "application/json; charset=utf-8", body, len);
+done:;
+    int64_t us = util_mono_us() - c.started_us;
+    int code = reply_code(c.reply.status);
+    const char *inst = c.inst ? c.inst->id : NULL;
+    scoreboard_record(env->sb, scoreboard_action_index(c.action), us,
+                      code != 0, inst, c.reply.status == REPLY_KAFKA);
+    copy_field(slot->action, sizeof(slot->action), c.action);
+    log_access("%s %s %s action=%s instance=%s group=%s code=%d "
+               "duration_ms=%.3f",
+               req.client && *req.client ? req.client : "-",
+               req.method ? req.method : "-", req.path ? req.path : "-",
+               c.action ? c.action : "-", inst ? inst : "-",
+               c.group ? c.group : "-", code, (double)us / 1000.0);
+    if (code == reply_code(REPLY_INTERNAL) || c.reply.status == REPLY_KAFKA)
+        log_warn("%s on %s (group %s): %s", c.action ? c.action : "request",
+                 inst ? inst : "-", c.group ? c.group : "-",
+                 reply_message(pool, &c.reply));
+    reply_clear(&c.reply);
+}
+
+void worker_main(const struct worker_env *env)
+{
+    const struct config *cfg = env->cfg;
+    struct sb_slot *slot = &env->sb->slots[env->slot];
+    FCGX_Request fr;
+    char role[32];
+    uint64_t served = 0;
+
+    snprintf(role, sizeof(role), "worker %d", env->slot);
+    log_set_role(role);
+    install_signals();
+    /* If the master dies, do not linger holding the socket. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == 1)
+        _exit(0);
+
+    devnull_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    listen_fd_global = env->listen_fd;
+    if (stopping)
+        _exit(0);
+    if (cfg->user && drop_privileges(cfg) < 0)
+        _exit(EX_OSERR);
+
+    if (FCGX_Init() != 0) {
+        log_error("FCGX_Init failed");
+        _exit(EX_OSERR);
+    }
+    FCGX_InitRequest(&fr, env->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    struct pool *pool = pool_new();
+    __atomic_store_n(&slot->state, SB_IDLE, __ATOMIC_RELEASE);
+
+    int status = 0;
+    while (!stopping) {
+        int rc = FCGX_Accept_r(&fr);
+        if (rc < 0) {
+            if (stopping)
+                break;
+            if (rc == -EINTR)
+                continue;
+            log_error("accept failed: %s", strerror(-rc));
+            status = 1;
+            break;
+        }
+        slot->req_start_ms = util_mono_ms();
+        __atomic_store_n(&slot->state, SB_BUSY, __ATOMIC_RELEASE);
+        serve(env, &fr, pool, slot);
+        FCGX_Finish_r(&fr);
+        __atomic_store_n(&slot->state, stopping ? SB_EXITING : SB_IDLE,
+                         __ATOMIC_RELEASE);
+        slot->req_start_ms = 0;
+        slot->requests = ++served;
+        pool_reset(pool);
+        kafka_poll_all();
+        if (cfg->max_requests && served >= (uint64_t)cfg->max_requests) {
+            log_info("recycled after %llu requests (max_requests)",
+                     (unsigned long long)served);
+            status = WORKER_EXIT_RECYCLED;
+            break;
+        }
+    }
+    __atomic_store_n(&slot->state, SB_EXITING, __ATOMIC_RELEASE);
+    FCGX_Free(&fr, 1);
+    kafka_close_all();
+    pool_free(pool);
+    exit(status);
+}
