@@ -1,0 +1,144 @@
+/* Unit tests of reply.c: the error table, the envelopes byte for byte, and
+ * the Kafka error texts against kafka-errors.tsv. */
+#include "unit.h"
+
+#include "pool.h"
+#include "reply.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void codes_and_descriptions(void **state)
+{
+    static const struct {
+        enum reply_status st;
+        int code;
+        const char *desc;
+    } rows[] = {
+        {REPLY_OK, 0, "Success"},
+        {REPLY_PARAM_MISSING, 4000, "InvalidParameter"},
+        {REPLY_PARAM_INVALID, 4000, "InvalidParameter"},
+        {REPLY_ACTION_UNKNOWN, 4000, "InvalidParameter"},
+        {REPLY_TOPIC_UNKNOWN, 4000, "InvalidParameter"},
+        {REPLY_GROUP_NOT_EMPTY, 4000, "InvalidParameter"},
+        {REPLY_AUTH_FAILURE, 4100, "AuthFailure"},
+        {REPLY_UNAUTHORIZED, 4102, "UnauthorizedOperation"},
+        {REPLY_LIMIT, 4400, "RequestLimitExceeded"},
+        {REPLY_REPLAY, 4500, "InvalidParameter.Replay"},
+        {REPLY_INSTANCE_UNKNOWN, 5000, "ResourceNotFound"},
+        {REPLY_KAFKA, 5100, "FailedOperation"},
+        {REPLY_INTERNAL, 6000, "InternalError"},
+    };
+    (void)state;
+    assert_int_equal(UTIL_ARRAY_LEN(rows), REPLY__COUNT);
+    for (size_t i = 0; i < UTIL_ARRAY_LEN(rows); i++) {
+        assert_int_equal(reply_code(rows[i].st), rows[i].code);
+        assert_string_equal(reply_code_desc(rows[i].st), rows[i].desc);
+    }
+}
+
+static const char *render(struct pool *p, struct reply *r)
+{
+    size_t n;
+    const char *s = reply_render(p, r, &n);
+    assert_int_equal(strlen(s), n);
+    return s;
+}
+
+static void error_envelopes(void **state)
+{
+    struct pool *p = pool_new();
+    struct reply r = {0};
+    (void)state;
+    reply_fail(&r, p, REPLY_PARAM_MISSING, "missing parameter: %s", "group");
+    assert_string_equal(render(p, &r),
+                        "{\"code\":4000,\"message\":\"(9003)missing "
+                        "parameter: group\",\"codeDesc\":\"InvalidParameter\"}");
+    reply_fail(&r, p, REPLY_ACTION_UNKNOWN, "%s", "");
+    assert_string_equal(render(p, &r),
+                        "{\"code\":4000,\"message\":\"(9001)interface not "
+                        "exist\",\"codeDesc\":\"InvalidParameter\"}");
+    reply_fail(&r, p, REPLY_TOPIC_UNKNOWN, "%s", "t1, t2");
+    assert_string_equal(reply_message(p, &r),
+                        "(10012)topic not exist: t1, t2");
+    reply_fail(&r, p, REPLY_INSTANCE_UNKNOWN, "%s", "");
+    assert_string_equal(reply_message(p, &r), "(10006)instance not exist");
+    reply_fail(&r, p, REPLY_GROUP_NOT_EMPTY, "group g is %s", "Stable");
+    assert_string_equal(reply_message(p, &r),
+                        "(1049)消费分组不为空，不能进行消费重置: group g is "
+                        "Stable");
+    reply_fail(&r, p, REPLY_AUTH_FAILURE, "bad \"quote\" / slash");
+    assert_string_equal(render(p, &r),
+                        "{\"code\":4100,\"message\":\"bad \\\"quote\\\" / "
+                        "slash\",\"codeDesc\":\"AuthFailure\"}");
+    /* The msg spelling is for SetGroupOffset's success only. */
+    r.msg_key = true;
+    reply_fail(&r, p, REPLY_KAFKA, "x");
+    assert_non_null(strstr(render(p, &r), "\"message\":\"x\""));
+    pool_free(p);
+}
+
+static void success_envelopes(void **state)
+{
+    struct pool *p = pool_new();
+    struct reply r = {0};
+    (void)state;
+    json_object *d = json_object_new_object();
+    json_object_object_add(d, "big", json_object_new_int64(INT64_MAX));
+    reply_ok(&r, d);
+    assert_string_equal(render(p, &r),
+                        "{\"code\":0,\"message\":\"\",\"codeDesc\":"
+                        "\"Success\",\"data\":{\"big\":9223372036854775807}}");
+    r.msg_key = true;
+    assert_string_equal(render(p, &r),
+                        "{\"code\":0,\"msg\":\"\",\"codeDesc\":\"Success\","
+                        "\"data\":{\"big\":9223372036854775807}}");
+    /* Rendering twice works: the data stays owned by the reply. */
+    assert_non_null(render(p, &r));
+    reply_clear(&r);
+    assert_null(r.data);
+    /* An error replaces and frees any data. */
+    reply_ok(&r, json_object_new_object());
+    reply_fail(&r, p, REPLY_INTERNAL, "boom");
+    assert_null(r.data);
+    assert_null(strstr(render(p, &r), "data"));
+    pool_free(p);
+}
+
+static void kafka_error_texts_match_the_table(void **state)
+{
+    FILE *f = fopen(TEST_DATA_DIR "/kafka-errors.tsv", "r");
+    char line[1024];
+    int rows = 0;
+    (void)state;
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '#' || strncmp(line, "code\t", 5) == 0)
+            continue;
+        char *t1 = strchr(line, '\t');
+        char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        assert_non_null(t2);
+        const char *msg = reply_kafka_error_msg(atoi(line));
+        if (!msg || strcmp(msg, t2 + 1) != 0)
+            fail_msg("code %d: '%s' != '%s'", atoi(line), msg ? msg : "NULL",
+                     t2 + 1);
+        rows++;
+    }
+    fclose(f);
+    assert_true(rows >= 28);
+    assert_null(reply_kafka_error_msg(9999));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(codes_and_descriptions),
+        cmocka_unit_test(error_envelopes),
+        cmocka_unit_test(success_envelopes),
+        cmocka_unit_test(kafka_error_texts_match_the_table),
+    };
+    return cmocka_run_group_tests_name("reply", tests, NULL, NULL);
+}
