@@ -135,22 +135,26 @@ enum reply_status action_get_group_offsets(struct action_ctx *c)
         return st;
     search = params_get(c->params, "searchWord");
 
+    bool named = ntopics > 0;
+    struct tp *all = NULL;
+    size_t nall = 0;
+    if (!named) {
+        if (kafka_committed_all(c->kafka, c->pool, group, &all, &nall,
+                                c->deadline, err, sizeof(err)) < 0)
+            return action_kafka_failed(c, err);
+        topics = offsets_topics(c->pool, all, nall, &ntopics);
+    }
+    /* The cache is asked for exactly these topics, so one created since it
+     * was filled is looked up rather than reported missing. */
     if (kafka_metadata(c->kafka, topics, ntopics, c->deadline, &meta, err,
                        sizeof(err)) < 0)
         return action_kafka_failed(c, err);
-
-    bool named = ntopics > 0;
     if (named) {
         views = pool_alloc(c->pool, ntopics * sizeof(*views));
         if ((st = named_views(c, &meta, topics, ntopics, views)))
             return st;
         nviews = ntopics;
     } else {
-        struct tp *all;
-        size_t nall;
-        if (kafka_committed_all(c->kafka, c->pool, group, &all, &nall,
-                                c->deadline, err, sizeof(err)) < 0)
-            return action_kafka_failed(c, err);
         views = pool_alloc(c->pool, (nall + 1) * sizeof(*views));
         nviews = committed_views(&meta, all, nall, views);
     }

@@ -357,15 +357,10 @@ enum reply_status action_set_group_offset(struct action_ctx *c)
                           "group %s is %s with %zu active member%s", r.group,
                           state, members, members == 1 ? "" : "s");
 
-    if (kafka_metadata(c->kafka, r.topics, r.ntopics, c->deadline, &meta, err,
-                       sizeof(err)) < 0)
-        return action_kafka_failed(c, err);
     bool named = r.ntopics > 0;
-    if (named) {
-        tps = named_partitions(c, &r, &meta, &n);
-    } else {
-        struct tp *all;
-        size_t nall;
+    struct tp *all = NULL;
+    size_t nall = 0;
+    if (!named) {
         if (kafka_committed_all(c->kafka, c->pool, r.group, &all, &nall,
                                 c->deadline, err, sizeof(err)) < 0)
             return action_kafka_failed(c, err);
@@ -375,8 +370,18 @@ enum reply_status action_set_group_offset(struct action_ctx *c)
                               "committed offsets; name the topics to reset "
                               "with topics.0, topics.1, ...)",
                               r.group);
-        tps = committed_partitions(c, &r, &meta, all, nall, &n);
     }
+    /* The cache is asked for exactly these topics (see GetGroupOffsets). */
+    size_t nneed = r.ntopics;
+    const char **need =
+        named ? r.topics : offsets_topics(c->pool, all, nall, &nneed);
+    if (kafka_metadata(c->kafka, need, nneed, c->deadline, &meta, err,
+                       sizeof(err)) < 0)
+        return action_kafka_failed(c, err);
+    if (named)
+        tps = named_partitions(c, &r, &meta, &n);
+    else
+        tps = committed_partitions(c, &r, &meta, all, nall, &n);
     if (n > (size_t)c->cfg->max_partitions)
         return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,
                           "the reset covers %zu partitions, more than "

@@ -3,7 +3,16 @@
  * client whose events carry a sequence number, so the late answer to a call
  * that timed out is recognised and dropped instead of being taken for the
  * answer to a later one. librdkafka's logs and errors are queued and served
- * here, on the worker's thread, rate-limited. */
+ * here, on the worker's thread, rate-limited.
+ *
+ * Group calls (OffsetFetch, DescribeGroups, OffsetCommit) go straight to the
+ * group's coordinator, computed from the metadata cache, never through
+ * librdkafka's own coordinator lookup: in 2.0.2 a coordinator-targeted
+ * admin call that times out while the coordinator is unreachable aborts the
+ * process when the coordinator comes back (rd_kafka_enq_once_del_source_
+ * return: eonce->refcnt > 0; librdkafka #4605). Sent to an explicit broker,
+ * the same calls take the ordinary per-broker path, which times out
+ * cleanly. It also saves the FindCoordinator round trip of every call. */
 #include "kafka.h"
 
 #include "config.h"
@@ -17,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct kafka {
     const struct config_instance *inst;
@@ -27,7 +37,9 @@ struct kafka {
 
     struct kafka_topic *topics; /* metadata cache, sorted by name */
     size_t ntopics;
-    int64_t fetched_ms; /* -1: never */
+    int64_t fetched_ms;      /* -1: never */
+    int32_t *coord_leaders;  /* leader of each __consumer_offsets partition */
+    int32_t ncoord;          /* 0: the cluster has no such topic yet */
 
     int64_t log_window_ms; /* rate limit of librdkafka's complaints */
     unsigned log_lines, log_dropped;
@@ -184,6 +196,9 @@ static void free_topics(struct kafka *k)
     free(k->topics);
     k->topics = NULL;
     k->ntopics = 0;
+    free(k->coord_leaders);
+    k->coord_leaders = NULL;
+    k->ncoord = 0;
 }
 
 void kafka_close_all(void)
@@ -270,9 +285,22 @@ static int refresh_metadata(struct kafka *k, int64_t deadline, char *err,
     free_topics(k);
     k->topics = util_calloc((size_t)md->topic_cnt, sizeof(*k->topics));
     for (int i = 0; i < md->topic_cnt; i++) {
-        k->topics[i].name = util_strdup(md->topics[i].topic);
-        k->topics[i].partitions = md->topics[i].partition_cnt;
-        k->topics[i].err = proto_err(md->topics[i].err);
+        const rd_kafka_metadata_topic_t *mt = &md->topics[i];
+        k->topics[i].name = util_strdup(mt->topic);
+        k->topics[i].partitions = mt->partition_cnt;
+        k->topics[i].err = proto_err(mt->err);
+        if (strcmp(mt->topic, "__consumer_offsets") == 0 && !mt->err &&
+            mt->partition_cnt > 0) {
+            k->ncoord = mt->partition_cnt;
+            k->coord_leaders =
+                util_calloc((size_t)k->ncoord, sizeof(*k->coord_leaders));
+            for (int p = 0; p < k->ncoord; p++)
+                k->coord_leaders[p] = -1;
+            for (int j = 0; j < mt->partition_cnt; j++)
+                if (mt->partitions[j].id >= 0 && mt->partitions[j].id < k->ncoord)
+                    k->coord_leaders[mt->partitions[j].id] =
+                        mt->partitions[j].err ? -1 : mt->partitions[j].leader;
+        }
     }
     k->ntopics = (size_t)md->topic_cnt;
     qsort(k->topics, k->ntopics, sizeof(*k->topics), topic_cmp);
@@ -323,14 +351,90 @@ static struct tp *tp_find(struct tp *tps, size_t n,
     return bsearch(&key, tps, n, sizeof(*tps), offsets_tp_cmp);
 }
 
-/* Starts an admin call answered on k->q; *id tags its result event. */
+int32_t kafka_coordinator_partition(const char *group, int32_t npartitions)
+{
+    const unsigned char *s = (const unsigned char *)group;
+    uint32_t h = 0;
+
+    /* Java's String.hashCode over UTF-16 code units, in 32-bit arithmetic;
+     * group is valid UTF-8 (params.c checked it). */
+    while (*s) {
+        uint32_t cp;
+        int n;
+        if (*s < 0x80)
+            cp = *s, n = 0;
+        else if (*s < 0xe0)
+            cp = *s & 0x1f, n = 1;
+        else if (*s < 0xf0)
+            cp = *s & 0x0f, n = 2;
+        else
+            cp = *s & 0x07, n = 3;
+        s++;
+        for (int i = 0; i < n && (*s & 0xc0) == 0x80; i++, s++)
+            cp = (cp << 6) | (*s & 0x3f);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            h = 31 * h + (0xd800 + (cp >> 10));
+            h = 31 * h + (0xdc00 + (cp & 0x3ff));
+        } else {
+            h = 31 * h + cp;
+        }
+    }
+    int32_t v = (int32_t)h;
+    int32_t a = v == INT32_MIN ? 0 : v < 0 ? -v : v;
+    return npartitions > 0 ? a % npartitions : 0;
+}
+
+/* The broker id of group's coordinator: the leader of its __consumer_offsets
+ * partition in the metadata cache (refreshed when stale, or when refresh is
+ * set because the last answer said the coordinator moved). -1 when the
+ * cluster has no __consumer_offsets yet: librdkafka then finds the
+ * coordinator itself, which also makes the broker create the topic. */
+static int coordinator(struct kafka *k, const char *group, bool refresh,
+                       int64_t deadline, int32_t *broker, char *err,
+                       size_t errlen)
+{
+    bool stale = k->fetched_ms < 0 ||
+                 util_mono_ms() - k->fetched_ms >= k->cache_ms;
+    if ((refresh || stale) && refresh_metadata(k, deadline, err, errlen) < 0)
+        return -1;
+    if (!k->ncoord) {
+        *broker = -1;
+        return 0;
+    }
+    int32_t p = kafka_coordinator_partition(group, k->ncoord);
+    if (k->coord_leaders[p] < 0 && !refresh && !stale) {
+        if (refresh_metadata(k, deadline, err, errlen) < 0)
+            return -1;
+        if (!k->ncoord) {
+            *broker = -1;
+            return 0;
+        }
+        p = kafka_coordinator_partition(group, k->ncoord);
+    }
+    if (k->coord_leaders[p] < 0) {
+        snprintf(err, errlen,
+                 "group coordinator: __consumer_offsets partition %d has no "
+                 "leader",
+                 p);
+        return -1;
+    }
+    *broker = k->coord_leaders[p];
+    return 0;
+}
+
+/* Options for an admin call answered on k->q, sent to broker (>= 0) or to
+ * the coordinator librdkafka finds (-1); *id tags its result event. */
 static rd_kafka_AdminOptions_t *admin_options(struct kafka *k,
                                               rd_kafka_admin_op_t op,
-                                              int t, uint64_t *id)
+                                              int32_t broker, int t,
+                                              uint64_t *id)
 {
     char e[256];
     rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(k->rk, op);
     rd_kafka_AdminOptions_set_request_timeout(o, t, e, sizeof(e));
+    if (broker >= 0)
+        rd_kafka_AdminOptions_set_broker(o, broker, e, sizeof(e));
     *id = ++k->seq;
     rd_kafka_AdminOptions_set_opaque(o, (void *)(uintptr_t)*id);
     return o;
@@ -367,15 +471,71 @@ static int event_failed(rd_kafka_event_t *ev, const char *what, char *err,
     return 0;
 }
 
-/* Group-level error of a group result: 0, or -1 with err. */
-static int group_failed(const rd_kafka_group_result_t *g, const char *what,
-                        char *err, size_t errlen)
+/* The coordinator moved, is starting, or is loading the group: worth asking
+ * again (after a fresh look at the metadata). */
+static bool coordinator_busy(rd_kafka_resp_err_t e)
 {
-    const rd_kafka_error_t *ge = rd_kafka_group_result_error(g);
+    return e == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+           e == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE ||
+           e == RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS;
+}
+
+/* Outcome of one attempt of a group call. */
+enum attempt { ATTEMPT_OK = 0, ATTEMPT_FAILED = -1, ATTEMPT_RETRY = 1 };
+
+/* A group-level error: busy coordinator (retry), other (failed with err),
+ * none (ok). */
+static enum attempt group_error(const rd_kafka_error_t *ge, const char *what,
+                                char *err, size_t errlen)
+{
     if (!ge)
-        return 0;
+        return ATTEMPT_OK;
     snprintf(err, errlen, "%s: %s", what, rd_kafka_error_string(ge));
-    return -1;
+    return coordinator_busy(rd_kafka_error_code(ge)) ? ATTEMPT_RETRY
+                                                      : ATTEMPT_FAILED;
+}
+
+static bool any_busy(const rd_kafka_topic_partition_list_t *l)
+{
+    for (int i = 0; l && i < l->cnt; i++)
+        if (coordinator_busy(l->elems[i].err))
+            return true;
+    return false;
+}
+
+/* One attempt of a group call at a given coordinator. */
+typedef enum attempt (*group_call)(struct kafka *k, int32_t coord, void *arg,
+                                   int64_t deadline, char *err,
+                                   size_t errlen);
+
+/* Runs fn against the group's coordinator until it answers for good or the
+ * deadline passes, looking the coordinator up again after each answer that
+ * says it moved or is still loading. first is the outcome of an attempt the
+ * caller already made (ATTEMPT_RETRY) or ATTEMPT_OK to start fresh. */
+static int with_coordinator(struct kafka *k, const char *group,
+                            group_call fn, void *arg, enum attempt first,
+                            int64_t deadline, char *err, size_t errlen)
+{
+    enum attempt r = first;
+    bool refresh = first == ATTEMPT_RETRY;
+    for (int n = 0;; n++) {
+        int32_t coord;
+        if (r == ATTEMPT_RETRY) {
+            /* Back off a little: a restarted coordinator loads its groups
+             * for a while. */
+            int64_t pause = 50 * (n < 4 ? n + 1 : 4);
+            if (remaining(deadline) <= pause)
+                return -1; /* err says what the coordinator answered */
+            struct timespec ts = {0, (long)pause * 1000000};
+            nanosleep(&ts, NULL);
+        }
+        if (coordinator(k, group, refresh, deadline, &coord, err, errlen) < 0)
+            return -1;
+        r = fn(k, coord, arg, deadline, err, errlen);
+        if (r != ATTEMPT_RETRY)
+            return r == ATTEMPT_OK ? 0 : -1;
+        refresh = true;
+    }
 }
 
 enum field { F_START, F_END, F_FOUND };
@@ -423,40 +583,33 @@ static int list_offsets(struct kafka *k, struct tp *tps, size_t n,
     return 0;
 }
 
-/* Sends OffsetFetch for tps (all committed when tps is NULL); *id tags it. */
-static void committed_send(struct kafka *k, const char *group,
-                           const struct tp *tps, size_t n, int t,
-                           uint64_t *id)
+/* OffsetFetch: one request for the group's committed offsets of tps (all of
+ * them when tps is NULL). The answer is applied by the caller. */
+struct committed {
+    const char *group;
+    struct pool *pool;
+    struct tp *tps; /* NULL: every committed partition */
+    size_t n;
+    struct tp *all; /* out, when tps is NULL */
+    size_t nall;
+    uint64_t id;
+};
+
+static void committed_send(struct kafka *k, int32_t coord,
+                           struct committed *c, int64_t deadline)
 {
-    rd_kafka_topic_partition_list_t *l = tps ? tp_list(tps, n, false) : NULL;
+    rd_kafka_topic_partition_list_t *l =
+        c->tps ? tp_list(c->tps, c->n, false) : NULL;
     rd_kafka_ListConsumerGroupOffsets_t *req =
-        rd_kafka_ListConsumerGroupOffsets_new(group, l);
-    rd_kafka_AdminOptions_t *o = admin_options(
-        k, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, t, id);
+        rd_kafka_ListConsumerGroupOffsets_new(c->group, l);
+    rd_kafka_AdminOptions_t *o =
+        admin_options(k, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, coord,
+                      remaining(deadline), &c->id);
     rd_kafka_ListConsumerGroupOffsets(k->rk, &req, 1, o, k->q);
     rd_kafka_AdminOptions_destroy(o);
     rd_kafka_ListConsumerGroupOffsets_destroy(req);
     if (l)
         rd_kafka_topic_partition_list_destroy(l);
-}
-
-/* The partitions of a ListConsumerGroupOffsets answer, or NULL with err. */
-static const rd_kafka_topic_partition_list_t *
-committed_result(rd_kafka_event_t *ev, char *err, size_t errlen)
-{
-    size_t cnt = 0;
-    if (event_failed(ev, "OffsetFetch", err, errlen) < 0)
-        return NULL;
-    const rd_kafka_group_result_t **g =
-        rd_kafka_ListConsumerGroupOffsets_result_groups(
-            rd_kafka_event_ListConsumerGroupOffsets_result(ev), &cnt);
-    if (cnt != 1) {
-        snprintf(err, errlen, "OffsetFetch: %zu groups in the answer", cnt);
-        return NULL;
-    }
-    if (group_failed(g[0], "OffsetFetch", err, errlen) < 0)
-        return NULL;
-    return rd_kafka_group_result_partitions(g[0]);
 }
 
 static const char *copy_metadata(struct pool *pool,
@@ -467,11 +620,78 @@ static const char *copy_metadata(struct pool *pool,
     return pool_strndup(pool, p->metadata, p->metadata_size);
 }
 
+static enum attempt committed_apply(rd_kafka_event_t *ev, struct committed *c,
+                                    char *err, size_t errlen)
+{
+    size_t cnt = 0;
+    if (event_failed(ev, "OffsetFetch", err, errlen) < 0)
+        return ATTEMPT_FAILED;
+    const rd_kafka_group_result_t **g =
+        rd_kafka_ListConsumerGroupOffsets_result_groups(
+            rd_kafka_event_ListConsumerGroupOffsets_result(ev), &cnt);
+    if (cnt != 1) {
+        snprintf(err, errlen, "OffsetFetch: %zu groups in the answer", cnt);
+        return ATTEMPT_FAILED;
+    }
+    enum attempt r =
+        group_error(rd_kafka_group_result_error(g[0]), "OffsetFetch", err,
+                    errlen);
+    if (r != ATTEMPT_OK)
+        return r;
+    const rd_kafka_topic_partition_list_t *l =
+        rd_kafka_group_result_partitions(g[0]);
+    if (any_busy(l)) {
+        snprintf(err, errlen, "OffsetFetch: the group coordinator moved");
+        return ATTEMPT_RETRY;
+    }
+    if (!c->tps) {
+        c->all = pool_alloc(c->pool, ((size_t)(l ? l->cnt : 0) + 1) *
+                                         sizeof(*c->all));
+        c->nall = 0;
+    }
+    for (int i = 0; l && i < l->cnt; i++) {
+        const rd_kafka_topic_partition_t *p = &l->elems[i];
+        if (!c->tps) {
+            if (p->err || p->offset < 0)
+                continue;
+            struct tp *t = &c->all[c->nall++];
+            offsets_tp_init(t, pool_strdup(c->pool, p->topic), p->partition);
+            t->committed = p->offset;
+            t->metadata = copy_metadata(c->pool, p);
+            continue;
+        }
+        struct tp *tp = tp_find(c->tps, c->n, p);
+        if (!tp)
+            continue;
+        if (p->err) {
+            set_err(tp, p->err);
+        } else if (p->offset >= 0) {
+            tp->committed = p->offset;
+            tp->metadata = copy_metadata(c->pool, p);
+        }
+    }
+    return ATTEMPT_OK;
+}
+
+static enum attempt committed_call(struct kafka *k, int32_t coord, void *arg,
+                                   int64_t deadline, char *err,
+                                   size_t errlen)
+{
+    struct committed *c = arg;
+    committed_send(k, coord, c, deadline);
+    rd_kafka_event_t *ev = admin_wait(k, c->id, deadline);
+    enum attempt r = committed_apply(ev, c, err, errlen);
+    if (ev)
+        rd_kafka_event_destroy(ev);
+    return r;
+}
+
 int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
                  struct tp *tps, size_t n, unsigned what, int64_t time_ms,
                  int64_t deadline, char *err, size_t errlen)
 {
-    uint64_t id = 0;
+    struct committed c = {group, pool, tps, n, NULL, 0, 0};
+    int32_t coord = -1;
     int rc = 0;
 
     if (n == 0)
@@ -480,8 +700,11 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
         return timed_out("Kafka", err, errlen);
     /* OffsetFetch goes out first and is awaited last: it travels while the
      * ListOffsets calls below block. */
-    if (what & KAFKA_COMMITTED)
-        committed_send(k, group, tps, n, remaining(deadline), &id);
+    if (what & KAFKA_COMMITTED) {
+        if (coordinator(k, group, false, deadline, &coord, err, errlen) < 0)
+            return -1;
+        committed_send(k, coord, &c, deadline);
+    }
     if (what & KAFKA_END)
         rc = list_offsets(k, tps, n, RD_KAFKA_OFFSET_END, F_END, deadline,
                           err, errlen);
@@ -494,81 +717,50 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
     if (rc || !(what & KAFKA_COMMITTED))
         return rc; /* an abandoned OffsetFetch answer is dropped later */
 
-    rd_kafka_event_t *ev = admin_wait(k, id, deadline);
-    const rd_kafka_topic_partition_list_t *l =
-        committed_result(ev, err, errlen);
-    if (!l) {
-        rc = -1;
-    } else {
-        for (int i = 0; i < l->cnt; i++) {
-            const rd_kafka_topic_partition_t *p = &l->elems[i];
-            struct tp *tp = tp_find(tps, n, p);
-            if (!tp)
-                continue;
-            if (p->err) {
-                set_err(tp, p->err);
-                continue;
-            }
-            if (p->offset >= 0) {
-                tp->committed = p->offset;
-                tp->metadata = copy_metadata(pool, p);
-            }
-        }
-    }
+    rd_kafka_event_t *ev = admin_wait(k, c.id, deadline);
+    enum attempt r = committed_apply(ev, &c, err, errlen);
     if (ev)
         rd_kafka_event_destroy(ev);
-    return rc;
+    if (r == ATTEMPT_RETRY)
+        return with_coordinator(k, group, committed_call, &c, r, deadline,
+                                err, errlen);
+    return r == ATTEMPT_OK ? 0 : -1;
 }
 
 int kafka_committed_all(struct kafka *k, struct pool *pool, const char *group,
                         struct tp **out, size_t *nout, int64_t deadline,
                         char *err, size_t errlen)
 {
-    uint64_t id;
-    int t = remaining(deadline);
-    if (!t)
+    struct committed c = {group, pool, NULL, 0, NULL, 0, 0};
+    if (!remaining(deadline))
         return timed_out("OffsetFetch", err, errlen);
-    committed_send(k, group, NULL, 0, t, &id);
-    rd_kafka_event_t *ev = admin_wait(k, id, deadline);
-    const rd_kafka_topic_partition_list_t *l =
-        committed_result(ev, err, errlen);
-    if (!l) {
-        if (ev)
-            rd_kafka_event_destroy(ev);
+    if (with_coordinator(k, group, committed_call, &c, ATTEMPT_OK, deadline,
+                         err, errlen) < 0)
         return -1;
-    }
-    struct tp *tps = pool_alloc(pool, ((size_t)l->cnt + 1) * sizeof(*tps));
-    size_t n = 0;
-    for (int i = 0; i < l->cnt; i++) {
-        const rd_kafka_topic_partition_t *p = &l->elems[i];
-        if (p->err || p->offset < 0)
-            continue;
-        offsets_tp_init(&tps[n], pool_strdup(pool, p->topic), p->partition);
-        tps[n].committed = p->offset;
-        tps[n].metadata = copy_metadata(pool, p);
-        n++;
-    }
-    rd_kafka_event_destroy(ev);
-    qsort(tps, n, sizeof(*tps), offsets_tp_cmp);
-    *out = tps;
-    *nout = n;
+    qsort(c.all, c.nall, sizeof(*c.all), offsets_tp_cmp);
+    *out = c.all;
+    *nout = c.nall;
     return 0;
 }
 
-int kafka_group_state(struct kafka *k, const char *group, int64_t deadline,
-                      const char **state, size_t *members, char *err,
-                      size_t errlen)
+struct describe {
+    const char *group;
+    const char **state;
+    size_t *members;
+};
+
+static enum attempt describe_call(struct kafka *k, int32_t coord, void *arg,
+                                  int64_t deadline, char *err, size_t errlen)
 {
+    struct describe *d = arg;
     uint64_t id;
     size_t cnt = 0;
-    int rc = -1;
-    int t = remaining(deadline);
-    if (!t)
-        return timed_out("DescribeGroups", err, errlen);
+    enum attempt r = ATTEMPT_FAILED;
 
-    rd_kafka_AdminOptions_t *o = admin_options(
-        k, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, t, &id);
-    rd_kafka_DescribeConsumerGroups(k->rk, &group, 1, o, k->q);
+    rd_kafka_AdminOptions_t *o =
+        admin_options(k, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, coord,
+                      remaining(deadline), &id);
+    rd_kafka_DescribeConsumerGroups(k->rk, &d->group, 1, o, k->q);
     rd_kafka_AdminOptions_destroy(o);
 
     rd_kafka_event_t *ev = admin_wait(k, id, deadline);
@@ -582,39 +774,50 @@ int kafka_group_state(struct kafka *k, const char *group, int64_t deadline,
                  cnt);
         goto out;
     }
-    const rd_kafka_error_t *ge = rd_kafka_ConsumerGroupDescription_error(g[0]);
-    if (ge) {
-        snprintf(err, errlen, "DescribeGroups: %s",
-                 rd_kafka_error_string(ge));
+    r = group_error(rd_kafka_ConsumerGroupDescription_error(g[0]),
+                    "DescribeGroups", err, errlen);
+    if (r != ATTEMPT_OK)
         goto out;
-    }
-    *state = rd_kafka_consumer_group_state_name(
+    *d->state = rd_kafka_consumer_group_state_name(
         rd_kafka_ConsumerGroupDescription_state(g[0]));
-    *members = rd_kafka_ConsumerGroupDescription_member_count(g[0]);
-    rc = 0;
+    *d->members = rd_kafka_ConsumerGroupDescription_member_count(g[0]);
 out:
     if (ev)
         rd_kafka_event_destroy(ev);
-    return rc;
+    return r;
 }
 
-int kafka_commit(struct kafka *k, const char *group, struct tp *tps,
-                 size_t n, int64_t deadline, char *err, size_t errlen)
+int kafka_group_state(struct kafka *k, const char *group, int64_t deadline,
+                      const char **state, size_t *members, char *err,
+                      size_t errlen)
 {
+    struct describe d = {group, state, members};
+    if (!remaining(deadline))
+        return timed_out("DescribeGroups", err, errlen);
+    return with_coordinator(k, group, describe_call, &d, ATTEMPT_OK,
+                            deadline, err, errlen);
+}
+
+struct commit {
+    const char *group;
+    struct tp *tps;
+    size_t n;
+};
+
+static enum attempt commit_call(struct kafka *k, int32_t coord, void *arg,
+                                int64_t deadline, char *err, size_t errlen)
+{
+    struct commit *c = arg;
     uint64_t id;
     size_t cnt = 0;
-    int rc = -1;
-    int t = remaining(deadline);
+    enum attempt r = ATTEMPT_FAILED;
 
-    if (n == 0)
-        return 0;
-    if (!t)
-        return timed_out("OffsetCommit", err, errlen);
-    rd_kafka_topic_partition_list_t *l = tp_list(tps, n, true);
+    rd_kafka_topic_partition_list_t *l = tp_list(c->tps, c->n, true);
     rd_kafka_AlterConsumerGroupOffsets_t *req =
-        rd_kafka_AlterConsumerGroupOffsets_new(group, l);
-    rd_kafka_AdminOptions_t *o = admin_options(
-        k, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, t, &id);
+        rd_kafka_AlterConsumerGroupOffsets_new(c->group, l);
+    rd_kafka_AdminOptions_t *o =
+        admin_options(k, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, coord,
+                      remaining(deadline), &id);
     rd_kafka_AlterConsumerGroupOffsets(k->rk, &req, 1, o, k->q);
     rd_kafka_AdminOptions_destroy(o);
     rd_kafka_AlterConsumerGroupOffsets_destroy(req);
@@ -633,26 +836,45 @@ int kafka_commit(struct kafka *k, const char *group, struct tp *tps,
     const rd_kafka_error_t *ge = rd_kafka_group_result_error(g[0]);
     if (ge) {
         rd_kafka_resp_err_t code = rd_kafka_error_code(ge);
-        if (code < 0) { /* local: we cannot know what the broker did */
-            snprintf(err, errlen, "OffsetCommit: %s",
-                     rd_kafka_error_string(ge));
-            goto out;
+        snprintf(err, errlen, "OffsetCommit: %s", rd_kafka_error_string(ge));
+        if (coordinator_busy(code)) {
+            r = ATTEMPT_RETRY; /* refused as a whole: safe to send again */
+        } else if (code >= 0) {
+            for (size_t i = 0; i < c->n; i++) /* refused them all */
+                set_err(&c->tps[i], code);
+            r = ATTEMPT_OK;
         }
-        for (size_t i = 0; i < n; i++) /* the broker refused them all */
-            set_err(&tps[i], code);
-        rc = 0;
+        /* local error: we cannot know what the broker did */
         goto out;
     }
     const rd_kafka_topic_partition_list_t *res =
         rd_kafka_group_result_partitions(g[0]);
+    if (any_busy(res)) {
+        /* The coordinator refuses a whole commit, never a part of it. */
+        snprintf(err, errlen, "OffsetCommit: the group coordinator moved");
+        r = ATTEMPT_RETRY;
+        goto out;
+    }
     for (int i = 0; res && i < res->cnt; i++) {
-        struct tp *tp = tp_find(tps, n, &res->elems[i]);
+        struct tp *tp = tp_find(c->tps, c->n, &res->elems[i]);
         if (tp)
             set_err(tp, res->elems[i].err);
     }
-    rc = 0;
+    r = ATTEMPT_OK;
 out:
     if (ev)
         rd_kafka_event_destroy(ev);
-    return rc;
+    return r;
+}
+
+int kafka_commit(struct kafka *k, const char *group, struct tp *tps,
+                 size_t n, int64_t deadline, char *err, size_t errlen)
+{
+    struct commit c = {group, tps, n};
+    if (n == 0)
+        return 0;
+    if (!remaining(deadline))
+        return timed_out("OffsetCommit", err, errlen);
+    return with_coordinator(k, group, commit_call, &c, ATTEMPT_OK, deadline,
+                            err, errlen);
 }

@@ -99,6 +99,12 @@ int kafka_group_state(struct kafka *k, const char *group, int64_t deadline,
 int kafka_commit(struct kafka *k, const char *group, struct tp *tps,
                  size_t n, int64_t deadline, char *err, size_t errlen);
 
+/* The __consumer_offsets partition that holds group, as Kafka computes it:
+ * abs(Java String.hashCode(group)) % npartitions, where abs maps INT32_MIN
+ * to 0 (org.apache.kafka.common.utils.Utils.abs). Its leader is the group's
+ * coordinator. Pure; group is UTF-8. */
+int32_t kafka_coordinator_partition(const char *group, int32_t npartitions);
+
 /* Kafka protocol error codes used by callers. */
 enum {
     KAFKA_ERR_UNKNOWN = -1,

@@ -4,6 +4,8 @@
  * late. Pure: unit tests cover it case by case. */
 #include "offsets.h"
 
+#include "pool.h"
+
 #include <string.h>
 
 void offsets_tp_init(struct tp *t, const char *topic, int32_t partition)
@@ -17,6 +19,19 @@ void offsets_tp_init(struct tp *t, const char *topic, int32_t partition)
     t->found = OFFSETS_NONE;
     t->target = OFFSETS_NONE;
     t->err = 0;
+}
+
+const char **offsets_topics(struct pool *pool, const struct tp *tps,
+                            size_t n, size_t *count)
+{
+    const char **v = pool_alloc(pool, (n + 1) * sizeof(*v));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!k || strcmp(v[k - 1], tps[i].topic) != 0)
+            v[k++] = tps[i].topic;
+    v[k] = NULL;
+    *count = k;
+    return v;
 }
 
 int offsets_tp_cmp(const void *a, const void *b)

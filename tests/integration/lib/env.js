@@ -1,0 +1,524 @@
+'use strict';
+// The integration tests' world: a real Kafka broker (started with
+// scripts/kafka-local unless CKAFKA_TEST_BOOTSTRAP names one), ckafka-fcgi
+// and Debian's nginx with the shipped server block, both in a temporary
+// prefix, and the clients: the legacy Node SDK, wget, curl, Kafka's own
+// command-line tools and the kfix fixture program.
+
+const fs = require('fs');
+const os = require('os');
+const net = require('net');
+const path = require('path');
+const http = require('http');
+const crypto = require('crypto');
+const { spawn, execFile } = require('child_process');
+
+const SRCDIR = process.env.CKAFKA_SRCDIR || path.resolve(__dirname, '../../..');
+const BUILDDIR = process.env.CKAFKA_BUILDDIR || SRCDIR;
+const NGINX = process.env.CKAFKA_NGINX || 'nginx';
+const BIN = path.join(BUILDDIR, 'ckafka-fcgi');
+const KFIX = path.join(BUILDDIR, 'tests', 'kfix');
+const KAFKA_LOCAL = path.join(SRCDIR, 'scripts', 'kafka-local');
+const IS_ROOT = typeof process.geteuid === 'function' && process.geteuid() === 0;
+
+const SECRET_ID = 'AKIDckafkaTestKey';
+const SECRET_KEY = 'test-secret-key-0123456789abcdef';
+const LIMITED_ID = 'AKIDckafkaLimitedKey';
+const LIMITED_KEY = 'limited-secret-key-0123456789abc';
+const INSTANCE = 'ckafka-test';
+
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-it-'));
+fs.chmodSync(TMP, 0o755);
+
+const children = new Set(); // every process we started, killed at exit
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function uniq(prefix) {
+  return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+// Runs a command; resolves {code, stdout, stderr} whatever the exit status.
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { maxBuffer: 64 << 20, timeout: opts.timeout || 120000, env: opts.env || process.env, input: opts.input },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr, killed: err && err.killed });
+      });
+  });
+}
+
+// Runs a command that must succeed; resolves its stdout.
+async function sh(cmd, args, opts = {}) {
+  const r = await run(cmd, args, opts);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function waitFor(what, fn, ms = 15000, every = 50) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`waited ${ms} ms for ${what}${last ? `: ${last.message}` : ''}`);
+    await sleep(every);
+  }
+}
+
+function mkdir(p, mode = 0o755) {
+  fs.mkdirSync(p, { recursive: true });
+  fs.chmodSync(p, mode);
+  return p;
+}
+
+// ---------------------------------------------------------------- Kafka --
+
+class Broker {
+  constructor(bootstrap, port, dir, own, opts = {}) {
+    this.bootstrap = bootstrap;
+    this.port = port;
+    this.dir = dir;
+    this.own = own;
+    this.opts = opts;
+  }
+
+  env() {
+    return {
+      ...process.env,
+      CKAFKA_KAFKA_PORT: String(this.port),
+      CKAFKA_KAFKA_DIR: this.dir,
+      CKAFKA_KAFKA_OFFSETS_PARTITIONS: String(this.opts.offsetsPartitions || 1),
+    };
+  }
+
+  async start() {
+    await sh(KAFKA_LOCAL, ['start'], { env: this.env(), timeout: 180000 });
+  }
+
+  // Stops the JVM, keeping its data for start().
+  async halt() {
+    await sh(KAFKA_LOCAL, ['halt'], { env: this.env() });
+  }
+
+  async stop() {
+    if (this.own) await run(KAFKA_LOCAL, ['stop'], { env: this.env() });
+  }
+}
+
+// A broker of our own on a free port (fault tests stop and restart it).
+// opts.offsetsPartitions: partitions of __consumer_offsets (default 1).
+async function startBroker(name, opts = {}) {
+  const port = await freePort();
+  let cport = port + 1;
+  // The controller takes port + 1: make sure it is free too.
+  for (let i = 0; i < 20 && !(await portFree(cport)); i++) cport++;
+  const b = new Broker(`127.0.0.1:${port}`, port, path.join(TMP, `kafka-${name}`), true, opts);
+  if (cport !== port + 1) return startBroker(`${name}x`, opts);
+  await b.start();
+  return b;
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+let mainBroker = null;
+async function broker() {
+  if (mainBroker) return mainBroker;
+  if (process.env.CKAFKA_TEST_BOOTSTRAP) {
+    mainBroker = new Broker(process.env.CKAFKA_TEST_BOOTSTRAP, 0, null, false);
+  } else {
+    mainBroker = await startBroker('main');
+  }
+  return mainBroker;
+}
+
+const kfix = {
+  create: (boot, topic, partitions) => sh(KFIX, ['-b', boot, 'create', topic, String(partitions)]),
+  produce: (boot, topic, partition, count, ts0 = 0, step = 1) =>
+    sh(KFIX, ['-b', boot, 'produce', topic, String(partition), String(count), String(ts0), String(step)]),
+  // specs: [[topic, partition, offset, metadata?], ...]
+  commit: (boot, group, specs) =>
+    sh(KFIX, ['-b', boot, 'commit', group, ...specs.map(([t, p, o, m]) => `${t}:${p}=${o}${m !== undefined ? `:${m}` : ''}`)]),
+  // A live member of group, subscribed to topics, until stop().
+  async consume(boot, group, topics) {
+    const proc = spawn(KFIX, ['-b', boot, 'consume', group, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(proc);
+    let out = '';
+    proc.stdout.on('data', (d) => { out += d; });
+    proc.stderr.on('data', (d) => { out += d; });
+    await waitFor(`consumer of ${group} to be assigned`, () => {
+      if (proc.exitCode !== null) throw new Error(`consumer exited: ${out}`);
+      return /assigned/.test(out);
+    }, 30000);
+    return {
+      proc,
+      async stop() {
+        if (proc.exitCode === null) {
+          proc.kill('SIGTERM');
+          await new Promise((r) => proc.once('exit', r));
+        }
+        children.delete(proc);
+      },
+    };
+  },
+};
+
+// Kafka's own command-line tools, run with plain java -cp.
+const tools = {
+  async run(name, args) {
+    return sh(KAFKA_LOCAL, ['tool', name, ...args], { timeout: 120000 });
+  },
+  // kafka-consumer-groups --describe: [{topic, partition, current, logEnd, lag}]
+  // with null where the tool prints "-".
+  async describe(boot, group) {
+    const out = await tools.run('consumer-groups', ['--bootstrap-server', boot, '--describe', '--group', group]);
+    return parseTable(out, 'GROUP').map((r) => ({
+      topic: r.TOPIC,
+      partition: Number(r.PARTITION),
+      current: num(r['CURRENT-OFFSET']),
+      logEnd: num(r['LOG-END-OFFSET']),
+      lag: num(r.LAG),
+    }));
+  },
+  // kafka-consumer-groups --reset-offsets ... --dry-run: [{topic, partition, offset}]
+  async resetDryRun(boot, group, scope, how) {
+    const out = await tools.run('consumer-groups',
+      ['--bootstrap-server', boot, '--reset-offsets', '--group', group, ...scope, ...how, '--dry-run']);
+    return parseTable(out, 'GROUP').map((r) => ({ topic: r.TOPIC, partition: Number(r.PARTITION), offset: Number(r['NEW-OFFSET']) }));
+  },
+  // kafka-get-offsets: {"topic:partition": offset} at time (-1 latest).
+  // A topic that does not exist yet has no offsets: {}.
+  async endOffsets(boot, topic, time = -1) {
+    const r = await run(KAFKA_LOCAL, ['tool', 'get-offsets', '--bootstrap-server', boot, '--topic', topic, '--time', String(time)]);
+    if (r.code !== 0 && /Could not match any topic-partitions/.test(r.stdout + r.stderr)) return {};
+    if (r.code !== 0) throw new Error(`get-offsets exited ${r.code}: ${r.stderr}`);
+    const out = r.stdout;
+    const m = {};
+    for (const line of out.split('\n')) {
+      const f = line.trim().split(':');
+      if (f.length === 3) m[`${f[0]}:${f[1]}`] = Number(f[2]);
+    }
+    return m;
+  },
+  async deleteRecords(boot, topic, partition, offset) {
+    const f = path.join(TMP, `${uniq('delete')}.json`);
+    fs.writeFileSync(f, JSON.stringify({ partitions: [{ topic, partition, offset }], version: 1 }));
+    await tools.run('delete-records', ['--bootstrap-server', boot, '--offset-json-file', f]);
+  },
+};
+
+function num(s) {
+  return s === undefined || s === '-' ? null : Number(s);
+}
+
+function parseTable(out, firstColumn) {
+  const lines = out.split('\n');
+  const h = lines.findIndex((l) => l.trim().startsWith(firstColumn));
+  if (h < 0) return [];
+  const cols = lines[h].trim().split(/\s+/);
+  return lines.slice(h + 1).filter((l) => l.trim()).map((l) => {
+    const v = l.trim().split(/\s+/);
+    const row = {};
+    cols.forEach((c, i) => { row[c] = v[i]; });
+    return row;
+  }).filter((r) => r.GROUP && !r.GROUP.startsWith('GROUP'));
+}
+
+// --------------------------------------------------------- ckafka + nginx --
+
+let serverCount = 0;
+
+// Starts ckafka-fcgi and nginx in a fresh directory. opts: workers,
+// kafkaTimeout ('5s'), extra (more configuration lines), bootstrap, https.
+async function startServer(opts = {}) {
+  const b = opts.bootstrap || (await broker()).bootstrap;
+  const dir = mkdir(path.join(TMP, `server-${++serverCount}`));
+  const san = mkdir(path.join(dir, 'san'), 0o777);
+  const deadPort = await freePort(); // nothing listens there
+  const sock = path.join(dir, 'ckafka.sock');
+  const conf = path.join(dir, 'ckafka.conf');
+  const lines = [
+    `listen = ${sock}`,
+    'listen_mode = 0660',
+    ...(IS_ROOT ? ['listen_owner = nobody', 'listen_group = nogroup', 'user = nobody', 'group = nogroup'] : []),
+    `workers = ${opts.workers || 2}`,
+    `kafka_timeout = ${opts.kafkaTimeout || '5s'}`,
+    `error_log = ${path.join(dir, 'error.log')}`,
+    'log_level = info',
+    `access_log = ${path.join(dir, 'access.log')}`,
+    `audit_log = ${path.join(dir, 'audit.log')}`,
+    'audit_fsync = no',
+    ...(opts.extra || []),
+    '',
+    `[instance ${INSTANCE}]`,
+    `bootstrap.servers = ${b}`,
+    '',
+    '[instance ckafka-unreachable]',
+    `bootstrap.servers = 127.0.0.1:${deadPort}`,
+    '',
+    `[key ${SECRET_ID}]`,
+    `secret = ${SECRET_KEY}`,
+    'instances = *',
+    '',
+    `[key ${LIMITED_ID}]`,
+    `secret = ${LIMITED_KEY}`,
+    'instances = ckafka-unreachable',
+    '',
+  ];
+  fs.writeFileSync(conf, lines.join('\n'), { mode: 0o600 });
+
+  const port = await freePort();
+  const nginxConf = writeNginxConf(dir, port, sock, opts);
+  const env = {
+    ...process.env,
+    ASAN_OPTIONS: `log_path=${san}/asan:detect_leaks=1:abort_on_error=0`,
+    UBSAN_OPTIONS: `log_path=${san}/ubsan:print_stacktrace=1:halt_on_error=1`,
+  };
+  const srv = {
+    dir, conf, port, sock, san,
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    proc: null,
+    nginx: null,
+    log: (name) => { try { return fs.readFileSync(path.join(dir, name), 'utf8'); } catch (e) { return ''; } },
+    async startResponder() {
+      const out = fs.openSync(path.join(dir, 'ckafka.out'), 'a');
+      this.proc = spawn(BIN, ['-F', '-c', conf], { stdio: ['ignore', out, out], env });
+      children.add(this.proc);
+      fs.closeSync(out);
+    },
+    // Waits until every worker is idle and the ping answers through nginx.
+    async ready() {
+      await waitFor('ckafka-fcgi to answer', async () => {
+        if (this.proc.exitCode !== null) throw new Error(`ckafka-fcgi exited ${this.proc.exitCode}: ${this.log('ckafka.out')}${this.log('error.log')}`);
+        const r = await httpGet(`${this.url}/ckafka-ping`);
+        return r.status === 200 && r.body === 'pong\n';
+      }, 20000);
+    },
+    async stop() {
+      if (this.proc && this.proc.exitCode === null) {
+        this.proc.kill('SIGTERM');
+        await waitFor('ckafka-fcgi to stop', () => this.proc.exitCode !== null || this.proc.signalCode !== null, 30000);
+      }
+      if (this.nginx && this.nginx.exitCode === null) {
+        this.nginx.kill('SIGTERM');
+        await waitFor('nginx to stop', () => this.nginx.exitCode !== null || this.nginx.signalCode !== null, 10000);
+      }
+      children.delete(this.proc);
+      children.delete(this.nginx);
+      checkSanitizers(this);
+    },
+    call: (data, o) => sdkCall(srv, data, o),
+  };
+  await srv.startResponder();
+  srv.nginx = spawn(NGINX, ['-p', dir, '-c', nginxConf, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(srv.nginx);
+  let nginxErr = '';
+  srv.nginx.stderr.on('data', (d) => { nginxErr += d; });
+  await waitFor('nginx to listen', async () => {
+    if (srv.nginx.exitCode !== null) throw new Error(`nginx exited: ${nginxErr}`);
+    return !(await portFree(port));
+  });
+  await srv.ready();
+  return srv;
+}
+
+// The shipped server block, with only its listen address and upstream
+// socket changed, inside a minimal nginx.conf.
+function writeNginxConf(dir, port, sock, opts) {
+  let block = fs.readFileSync(path.join(SRCDIR, 'nginx', opts.https ? 'ckafka-fcgi-https.conf' : 'ckafka-fcgi.conf'), 'utf8');
+  const replaced = block
+    .replace(/listen 80;/, `listen 127.0.0.1:${port};`)
+    .replace(/listen 443 ssl;/, `listen 127.0.0.1:${port} ssl;`)
+    .replace(/server unix:\/run\/ckafka-fcgi\/ckafka-fcgi\.sock;/, `server unix:${sock};`);
+  if (replaced === block || !replaced.includes(sock)) throw new Error('the shipped nginx server block no longer has the expected listen/upstream lines');
+  block = replaced;
+  if (opts.https) {
+    block = block
+      .replace(/ssl_certificate \S+;/, `ssl_certificate ${opts.https.cert};`)
+      .replace(/ssl_certificate_key \S+;/, `ssl_certificate_key ${opts.https.key};`);
+  }
+  fs.writeFileSync(path.join(dir, 'server.conf'), block);
+  const conf = path.join(dir, 'nginx.conf');
+  fs.writeFileSync(conf, [
+    IS_ROOT ? 'user nobody nogroup;' : '',
+    'worker_processes 2;',
+    `error_log ${path.join(dir, 'nginx-error.log')};`,
+    `pid ${path.join(dir, 'nginx.pid')};`,
+    'events { worker_connections 4096; }',
+    'http {',
+    `  access_log ${path.join(dir, 'nginx-access.log')};`,
+    ...['client_body', 'fastcgi', 'proxy', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${path.join(dir, `tmp-${t}`)};`),
+    `  include ${path.join(dir, 'server.conf')};`,
+    '}',
+    '',
+  ].join('\n'));
+  return conf;
+}
+
+// Sanitizer reports of any ckafka-fcgi process (workers included) fail the
+// test that ran the server.
+function checkSanitizers(srv) {
+  let files = [];
+  try {
+    files = fs.readdirSync(srv.san).filter((f) => fs.statSync(path.join(srv.san, f)).size > 0);
+  } catch (e) {
+    return;
+  }
+  if (files.length) {
+    const text = files.map((f) => `== ${f}\n${fs.readFileSync(path.join(srv.san, f), 'utf8')}`).join('\n');
+    throw new Error(`sanitizer reports from ckafka-fcgi processes:\n${text.slice(0, 20000)}`);
+  }
+}
+
+// ---------------------------------------------------------------- clients --
+
+let nonceCounter = 0;
+// A Nonce no other request of this run uses: the Node SDK draws from only
+// 65,536 values, and the server rightly refuses a repeated one.
+function freshNonce() {
+  nonceCounter += 1;
+  return (process.pid % 1000) * 1000000 + nonceCounter;
+}
+
+// One request through the legacy Node SDK (qcloudapi-sdk 0.2.1).
+// o: method ('GET'|'POST'), sig ('sha1'|'sha256'), secretId, secretKey,
+// nonce (false: let the SDK draw one), protocol, host.
+function sdkCall(srv, data, o = {}) {
+  const Capi = require('qcloudapi-sdk');
+  const secretId = o.secretId || SECRET_ID;
+  const secretKey = o.secretKey || SECRET_KEY;
+  const capi = new Capi({ SecretId: secretId, SecretKey: secretKey, serviceType: 'ckafka' });
+  const params = { Action: 'GetGroupOffsets', instanceId: INSTANCE, ...data };
+  if (o.nonce !== false && params.Nonce === undefined) params.Nonce = freshNonce();
+  const opts = {
+    protocol: o.protocol || 'http',
+    host: o.host || srv.host,
+    path: '/v2/index.php',
+    method: o.method || 'GET',
+    signatureMethod: o.sig || 'sha1',
+    SecretId: secretId,
+    SecretKey: secretKey,
+  };
+  return new Promise((resolve, reject) => {
+    capi.request(params, opts, (err, body) => (err ? reject(err) : resolve(body)), { timeout: 60000 });
+  });
+}
+
+// Our own implementation of contract section 3, for requests the SDK cannot
+// make (raw wget/curl, replays, crafted edge cases). Returns the encoded
+// parameter string including Signature.
+function signedQuery(params, { method = 'GET', host, path: p = '/v2/index.php', secretKey = SECRET_KEY, sha256 = false } = {}) {
+  const all = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) all[k] = v;
+  if (sha256) all.SignatureMethod = 'HmacSHA256';
+  const names = Object.keys(all).filter((k) => !(method === 'POST' && String(all[k]).startsWith('@')));
+  const pairs = names.map((k) => [k.replace(/_/g, '.'), String(all[k])]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sts = `${method}${host}${p}?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`;
+  const sig = crypto.createHmac(sha256 ? 'sha256' : 'sha1', secretKey).update(sts, 'utf8').digest('base64');
+  return Object.keys(all).map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(String(all[k]))}`)
+    .concat(`Signature=${encodeURIComponent(sig)}`).join('&');
+}
+
+function commonParams(extra = {}) {
+  return {
+    Action: 'GetGroupOffsets',
+    Region: 'gz',
+    Timestamp: Math.floor(Date.now() / 1000),
+    Nonce: freshNonce(),
+    SecretId: SECRET_ID,
+    instanceId: INSTANCE,
+    ...extra,
+  };
+}
+
+// Plain HTTP with Node: resolves {status, headers, body}.
+function httpRequest(url, { method = 'GET', body, headers = {}, timeout = 60000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, timeout }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { data += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
+    });
+    req.on('timeout', () => req.destroy(new Error('HTTP timeout')));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+function httpGet(url) {
+  return httpRequest(url);
+}
+
+async function wget(url, postData) {
+  const args = ['-qO-', '--timeout=60', '--tries=1'];
+  if (postData !== undefined) args.push(`--post-data=${postData}`);
+  return JSON.parse(await sh('wget', [...args, url]));
+}
+
+async function curl(url, postData) {
+  const args = ['-sS', '--max-time', '60'];
+  if (postData !== undefined) args.push('--data-raw', postData);
+  return JSON.parse(await sh('curl', [...args, url]));
+}
+
+// One server shared by the tests that need nothing special of it; the last
+// test file stops it and checks its sanitizer logs.
+let shared = null;
+async function sharedServer() {
+  if (!shared) shared = await startServer({ workers: 4 });
+  return shared;
+}
+async function stopSharedServer() {
+  if (shared) {
+    const s = shared;
+    shared = null;
+    await s.stop();
+    return s;
+  }
+  return null;
+}
+
+function killAll() {
+  for (const c of children) {
+    try {
+      if (c && c.exitCode === null) c.kill('SIGKILL');
+    } catch (e) { /* already gone */ }
+  }
+}
+
+module.exports = {
+  SRCDIR, BUILDDIR, BIN, KFIX, KAFKA_LOCAL, TMP, IS_ROOT,
+  SECRET_ID, SECRET_KEY, LIMITED_ID, LIMITED_KEY, INSTANCE,
+  sleep, uniq, run, sh, freePort, waitFor, mkdir,
+  broker, startBroker, kfix, tools,
+  startServer, checkSanitizers, sharedServer, stopSharedServer,
+  sdkCall, signedQuery, commonParams, freshNonce, httpRequest, httpGet, wget, curl,
+  children, killAll,
+};
