@@ -85,6 +85,22 @@ bool auth_verify(enum auth_alg alg, const char *key, const char *sts,
     return ok;
 }
 
+bool auth_check(struct pool *pool, enum auth_alg alg, const char *key,
+                const char *method, const char *host, const char *path,
+                const struct params *p, bool is_post, const char *sig)
+{
+    const char *sts = auth_string_to_sign(pool, method, host, path, p, is_post);
+    if (auth_verify(alg, key, sts, strlen(sts), sig))
+        return true;
+    bool at = false;
+    for (size_t i = 0; is_post && i < p->n && !at; i++)
+        at = p->v[i].value[0] == '@' && strcmp(p->v[i].name, "Signature");
+    if (!at)
+        return false;
+    sts = auth_string_to_sign(pool, method, host, path, p, false);
+    return auth_verify(alg, key, sts, strlen(sts), sig);
+}
+
 bool auth_timestamp_ok(int64_t ts, int64_t now, int64_t window)
 {
     /* now >= 0 and 0 <= window are small: neither subtraction can overflow

@@ -42,6 +42,15 @@ void auth_sign(enum auth_alg alg, const char *key, const char *sts,
 bool auth_verify(enum auth_alg alg, const char *key, const char *sts,
                  size_t stslen, const char *sig);
 
+/* True when sig signs the request under key. The contract's string to sign
+ * is tried first; a POST carrying values that start with '@' may also be
+ * signed with those values in (the Node SDK 0.2.1 signs them when the
+ * request has a Version parameter), which is accepted too: both forms bind
+ * every other parameter. A NULL key fails, in the same time. */
+bool auth_check(struct pool *pool, enum auth_alg alg, const char *key,
+                const char *method, const char *host, const char *path,
+                const struct params *p, bool is_post, const char *sig);
+
 /* True when |now - ts| <= window (all in seconds; now >= 0 and window >= 0;
  * any ts). */
 bool auth_timestamp_ok(int64_t ts, int64_t now, int64_t window);

@@ -44,12 +44,10 @@ static enum reply_status authenticate(struct action_ctx *c)
 
     const char *id = params_get(p, "SecretId");
     const struct config_key *key = config_key(c->cfg, id);
-    const char *sts =
-        auth_string_to_sign(c->pool, c->req->method, c->req->host,
-                            c->req->path, p, c->req->is_post);
     /* Unknown key and wrong signature: same work, same answer. */
-    if (!auth_verify(auth_alg_of(p), key ? key->secret_key : NULL, sts,
-                     strlen(sts), params_get(p, "Signature")))
+    if (!auth_check(c->pool, auth_alg_of(p), key ? key->secret_key : NULL,
+                    c->req->method, c->req->host, c->req->path, p,
+                    c->req->is_post, params_get(p, "Signature")))
         return reply_fail(&c->reply, c->pool, REPLY_AUTH_FAILURE,
                           "authentication failed: unknown SecretId or "
                           "signature mismatch");

@@ -114,6 +114,16 @@ const char *reply_render(struct pool *pool, const struct reply *r,
     return out;
 }
 
+json_object *ms_json(int64_t us)
+{
+    char buf[32];
+    if (us < 0)
+        us = 0; /* a duration; a clock step must not print "-0.500" */
+    snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)(us / 1000),
+             (long long)(us % 1000));
+    return json_object_new_double_s((double)us / 1000.0, buf);
+}
+
 static const struct {
     int code;
     const char *msg;

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct pool;
 
@@ -58,6 +59,10 @@ const char *reply_render(struct pool *pool, const struct reply *r,
 
 /* Drops r's data. */
 void reply_clear(struct reply *r);
+
+/* A duration in microseconds as a JSON number of milliseconds with three
+ * decimals (1234 -> 1.234), not json-c's 17 significant digits. */
+json_object *ms_json(int64_t us);
 
 /* The classic Kafka description of a protocol error code (kafka-errors.tsv),
  * or NULL when the code is not in the table. */

@@ -33,11 +33,6 @@ static bool allowed(const struct config *cfg, const char *client)
     return false;
 }
 
-static json_object *ms(int64_t us)
-{
-    return json_object_new_double((double)us / 1000.0);
-}
-
 static json_object *action_json(const struct sb_action *a)
 {
     json_object *o = json_object_new_object();
@@ -46,11 +41,11 @@ static json_object *action_json(const struct sb_action *a)
     json_object_object_add(o, "errors",
                            json_object_new_int64((int64_t)a->errors));
     json_object_object_add(lat, "mean",
-                           ms(a->count ? (int64_t)(a->sum_us / a->count) : 0));
-    json_object_object_add(lat, "p50", ms(scoreboard_quantile_us(a, 0.50)));
-    json_object_object_add(lat, "p90", ms(scoreboard_quantile_us(a, 0.90)));
-    json_object_object_add(lat, "p99", ms(scoreboard_quantile_us(a, 0.99)));
-    json_object_object_add(lat, "max", ms((int64_t)a->max_us));
+                           ms_json(a->count ? (int64_t)(a->sum_us / a->count) : 0));
+    json_object_object_add(lat, "p50", ms_json(scoreboard_quantile_us(a, 0.50)));
+    json_object_object_add(lat, "p90", ms_json(scoreboard_quantile_us(a, 0.90)));
+    json_object_object_add(lat, "p99", ms_json(scoreboard_quantile_us(a, 0.99)));
+    json_object_object_add(lat, "max", ms_json((int64_t)a->max_us));
     json_object_object_add(o, "latency_ms", lat);
     return o;
 }

@@ -18,6 +18,8 @@
 #include "status.h"
 #include "util.h"
 
+#include <json-c/json.h>
+
 #include <errno.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
@@ -148,6 +150,36 @@ static void copy_field(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* One JSON object per line: every field is quoted properly whatever a
+ * client put in a group name. */
+static void access_line(const struct request *req, const struct action_ctx *c,
+                        int code, int64_t us)
+{
+    char ts[40];
+    json_object *o = json_object_new_object();
+    log_timestamp(ts, sizeof(ts));
+    json_object_object_add(o, "time", json_object_new_string(ts));
+    json_object_object_add(o, "client", json_object_new_string(
+                                            req->client ? req->client : ""));
+    json_object_object_add(o, "pid", json_object_new_int((int)getpid()));
+    json_object_object_add(o, "method", json_object_new_string(
+                                            req->method ? req->method : ""));
+    json_object_object_add(o, "path", json_object_new_string(
+                                          req->path ? req->path : ""));
+    json_object_object_add(o, "action", json_object_new_string(
+                                            c->action ? c->action : ""));
+    json_object_object_add(
+        o, "instance", json_object_new_string(c->inst ? c->inst->id : ""));
+    json_object_object_add(o, "group",
+                           json_object_new_string(c->group ? c->group : ""));
+    json_object_object_add(o, "code", json_object_new_int(code));
+    json_object_object_add(o, "ms", ms_json(us));
+    log_access("%s", json_object_to_json_string_ext(
+                         o, JSON_C_TO_STRING_PLAIN |
+                                JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+}
+
 /* One request from accept to the last byte of the answer. */
 static void serve(const struct worker_env *env, FCGX_Request *fr,
                   struct pool *pool, struct sb_slot *slot)
@@ -194,12 +226,7 @@ done:;
     scoreboard_record(env->sb, scoreboard_action_index(c.action), us,
                       code != 0, inst, c.reply.status == REPLY_KAFKA);
     copy_field(slot->action, sizeof(slot->action), c.action);
-    log_access("%s %s %s action=%s instance=%s group=%s code=%d "
-               "duration_ms=%.3f",
-               req.client && *req.client ? req.client : "-",
-               req.method ? req.method : "-", req.path ? req.path : "-",
-               c.action ? c.action : "-", inst ? inst : "-",
-               c.group ? c.group : "-", code, (double)us / 1000.0);
+    access_line(&req, &c, code, us);
     if (code == reply_code(REPLY_INTERNAL) || c.reply.status == REPLY_KAFKA)
         log_warn("%s on %s (group %s): %s", c.action ? c.action : "request",
                  inst ? inst : "-", c.group ? c.group : "-",

@@ -3,7 +3,7 @@
  * group member), independent of the code under test. Checks are made with
  * Kafka's own tools, not with this.
  *
- *   kfix -b BOOT create TOPIC PARTITIONS
+ *   kfix -b BOOT create TOPIC PARTITIONS  (prints created or exists)
  *   kfix -b BOOT produce TOPIC PARTITION COUNT [FIRST_TS_MS [STEP_MS]]
  *   kfix -b BOOT commit GROUP TOPIC:PARTITION=OFFSET[:METADATA] ...
  *   kfix -b BOOT consume GROUP TOPIC...   (member until killed; prints
@@ -96,6 +96,8 @@ static int create(const char *topic, int parts)
         rd_kafka_topic_result_error(r[0]) !=
             RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
         die(topic, rd_kafka_topic_result_error_string(r[0]));
+    printf("%s\n", n == 1 && rd_kafka_topic_result_error(r[0]) ? "exists"
+                                                               : "created");
     rd_kafka_event_destroy(ev);
     rd_kafka_NewTopic_destroy(nt);
     wait_ready(rk, topic, parts);

@@ -235,6 +235,37 @@ static void at_values_left_out_under_post_only(void **state)
     pool_free(pool);
 }
 
+static void at_values_signed_either_way_under_post(void **state)
+{
+    struct pool *pool = pool_new();
+    struct params ps;
+    char err[128], without[AUTH_SIG_MAX], with[AUTH_SIG_MAX];
+    const struct params_limits lim = {100, 64, 256};
+    const char *q = "Action=X&file=%40f&Version=3&b=1&Signature=s";
+    (void)state;
+    assert_int_equal(params_parse(pool, q, strlen(q), &lim, &ps, err,
+                                  sizeof(err)),
+                     0);
+    const char *s1 = "POSTh/p?Action=X&Version=3&b=1";
+    const char *s2 = "POSTh/p?Action=X&Version=3&b=1&file=@f";
+    auth_sign(AUTH_HMAC_SHA1, "k", s1, strlen(s1), without);
+    auth_sign(AUTH_HMAC_SHA1, "k", s2, strlen(s2), with);
+    assert_true(auth_check(pool, AUTH_HMAC_SHA1, "k", "POST", "h", "/p", &ps,
+                           true, without));
+    assert_true(auth_check(pool, AUTH_HMAC_SHA1, "k", "POST", "h", "/p", &ps,
+                           true, with));
+    assert_false(auth_check(pool, AUTH_HMAC_SHA1, "K", "POST", "h", "/p", &ps,
+                            true, with));
+    assert_false(auth_check(pool, AUTH_HMAC_SHA1, NULL, "POST", "h", "/p",
+                            &ps, true, with));
+    /* GET signs every value; there is no second form. */
+    const char *g = "GETh/p?Action=X&Version=3&b=1";
+    auth_sign(AUTH_HMAC_SHA1, "k", g, strlen(g), without);
+    assert_false(auth_check(pool, AUTH_HMAC_SHA1, "k", "GET", "h", "/p", &ps,
+                            false, without));
+    pool_free(pool);
+}
+
 static void unknown_and_empty_parameters_are_signed(void **state)
 {
     struct pool *pool = pool_new();
@@ -321,6 +352,7 @@ int main(void)
         cmocka_unit_test(string_to_sign_is_rebuilt_exactly),
         cmocka_unit_test(any_change_fails),
         cmocka_unit_test(at_values_left_out_under_post_only),
+        cmocka_unit_test(at_values_signed_either_way_under_post),
         cmocka_unit_test(unknown_and_empty_parameters_are_signed),
         cmocka_unit_test(eleven_elements_sort_bytewise),
         cmocka_unit_test(malformed_signatures_fail),
