@@ -235,17 +235,25 @@ function num(s) {
   return s === undefined || s === '-' ? null : Number(s);
 }
 
+// Kafka's tables: a header line, then rows of whitespace-separated fields
+// ("-" for none). kafka-consumer-groups --reset-offsets prints its rows
+// without newlines between them, so rows are cut by column count, not line.
 function parseTable(out, firstColumn) {
-  const lines = out.split('\n');
-  const h = lines.findIndex((l) => l.trim().startsWith(firstColumn));
-  if (h < 0) return [];
-  const cols = lines[h].trim().split(/\s+/);
-  return lines.slice(h + 1).filter((l) => l.trim()).map((l) => {
-    const v = l.trim().split(/\s+/);
+  const at = out.indexOf(firstColumn);
+  if (at < 0) return [];
+  const tokens = out.slice(at).split(/\s+/).filter((x) => x.length);
+  // Column names are the leading upper-case tokens (the test names its
+  // groups and topics in lower case).
+  let n = 0;
+  while (n < tokens.length && /^[A-Z][A-Z0-9-]*$/.test(tokens[n])) n++;
+  const cols = tokens.slice(0, n);
+  const rows = [];
+  for (let i = n; i + n <= tokens.length; i += n) {
     const row = {};
-    cols.forEach((c, i) => { row[c] = v[i]; });
-    return row;
-  }).filter((r) => r.GROUP && !r.GROUP.startsWith('GROUP'));
+    cols.forEach((c, j) => { row[c] = tokens[i + j]; });
+    rows.push(row);
+  }
+  return rows;
 }
 
 // --------------------------------------------------------- ckafka + nginx --
