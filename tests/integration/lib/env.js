@@ -261,18 +261,21 @@ function parseTable(out, firstColumn) {
 let serverCount = 0;
 
 // Starts ckafka-fcgi and nginx in a fresh directory. opts: workers,
-// kafkaTimeout ('5s'), extra (more configuration lines), bootstrap, https.
+// kafkaTimeout ('5s'), extra (more configuration lines), bootstrap, https,
+// tcp (listen on a TCP port instead of a unix socket), spawnFcgi (start it
+// under spawn-fcgi, which hands the listening socket over on fd 0).
 async function startServer(opts = {}) {
   const b = opts.bootstrap || (await broker()).bootstrap;
   const dir = mkdir(path.join(TMP, `server-${++serverCount}`));
   const san = mkdir(path.join(dir, 'san'), 0o777);
   const deadPort = await freePort(); // nothing listens there
-  const sock = path.join(dir, 'ckafka.sock');
+  const tcpPort = opts.tcp ? await freePort() : 0;
+  const sock = opts.tcp ? `127.0.0.1:${tcpPort}` : path.join(dir, 'ckafka.sock');
   const conf = path.join(dir, 'ckafka.conf');
   const lines = [
-    `listen = ${sock}`,
-    'listen_mode = 0660',
-    ...(IS_ROOT ? ['listen_owner = nobody', 'listen_group = nogroup', 'user = nobody', 'group = nogroup'] : []),
+    ...(opts.spawnFcgi ? [] : [`listen = ${sock}`, 'listen_mode = 0660']),
+    ...(IS_ROOT && !opts.spawnFcgi && !opts.tcp ? ['listen_owner = nobody', 'listen_group = nogroup'] : []),
+    ...(IS_ROOT ? ['user = nobody', 'group = nogroup'] : []),
     `workers = ${opts.workers || 2}`,
     `kafka_timeout = ${opts.kafkaTimeout || '5s'}`,
     `error_log = ${path.join(dir, 'error.log')}`,
@@ -315,7 +318,12 @@ async function startServer(opts = {}) {
     log: (name) => { try { return fs.readFileSync(path.join(dir, name), 'utf8'); } catch (e) { return ''; } },
     async startResponder() {
       const out = fs.openSync(path.join(dir, 'ckafka.out'), 'a');
-      this.proc = spawn(BIN, ['-F', '-c', conf], { stdio: ['ignore', out, out], env });
+      const argv = [BIN, '-F', '-c', conf];
+      if (opts.spawnFcgi) {
+        const owner = IS_ROOT ? ['-U', 'nobody', '-G', 'nogroup'] : [];
+        argv.unshift('spawn-fcgi', '-n', '-s', sock, '-M', '0660', ...owner, '--');
+      }
+      this.proc = spawn(argv[0], argv.slice(1), { stdio: ['ignore', out, out], env });
       children.add(this.proc);
       fs.closeSync(out);
     },
@@ -362,7 +370,7 @@ function writeNginxConf(dir, port, sock, opts) {
   const replaced = block
     .replace(/listen 80;/, `listen 127.0.0.1:${port};`)
     .replace(/listen 443 ssl;/, `listen 127.0.0.1:${port} ssl;`)
-    .replace(/server unix:\/run\/ckafka-fcgi\/ckafka-fcgi\.sock;/, `server unix:${sock};`);
+    .replace(/server unix:\/run\/ckafka-fcgi\/ckafka-fcgi\.sock;/, `server ${opts.tcp ? '' : 'unix:'}${sock};`);
   if (replaced === block || !replaced.includes(sock)) throw new Error('the shipped nginx server block no longer has the expected listen/upstream lines');
   block = replaced;
   if (opts.https) {
