@@ -6,6 +6,7 @@
 #include "config.h"
 #include "params.h"
 #include "pool.h"
+#include "scoreboard.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,16 @@ enum reply_status action_str(struct action_ctx *c, const char *name,
                           "parameter %s is empty", name);
     *out = v;
     return REPLY_OK;
+}
+
+enum reply_status action_group(struct action_ctx *c, const char **out)
+{
+    enum reply_status st = action_str(c, "group", out);
+    if (st == REPLY_OK) {
+        c->group = *out;
+        scoreboard_note(c->slot, NULL, NULL, *out);
+    }
+    return st;
 }
 
 enum reply_status action_int64(struct action_ctx *c, const char *name,

@@ -17,6 +17,7 @@ struct params;
 struct pool;
 struct replay;
 struct request;
+struct sb_slot;
 
 /* One request on its way through dispatch. Lifetime: request. */
 struct action_ctx {
@@ -28,6 +29,7 @@ struct action_ctx {
     const struct request *req;
     const struct params *params;
     int64_t started_us; /* util_mono_us() when the request arrived */
+    struct sb_slot *slot; /* the worker's scoreboard slot, or NULL */
     /* set by dispatch before the handler runs */
     const char *action;
     const struct config_key *key;
@@ -48,6 +50,10 @@ enum reply_status action_set_group_offset(struct action_ctx *c);
 /* A required, non-empty string parameter: *out, or a 4000 in c->reply. */
 enum reply_status action_str(struct action_ctx *c, const char *name,
                              const char **out);
+
+/* The required group parameter; also noted for the logs and the
+ * scoreboard (c->group). */
+enum reply_status action_group(struct action_ctx *c, const char **out);
 
 /* An int64 parameter within [min, max]. When absent: def if !required, else
  * a 4000 (9003). Malformed or out of range: 4000 (1000) naming it. */

@@ -125,9 +125,8 @@ enum reply_status action_get_group_offsets(struct action_ctx *c)
     char err[512];
     enum reply_status st;
 
-    if ((st = action_str(c, "group", &group)))
+    if ((st = action_group(c, &group)))
         return st;
-    c->group = group;
     if ((st = action_topics(c, &topics, &ntopics)) ||
         (st = action_int64(c, "offset", false, 0, 0, INT64_MAX, &offset)) ||
         (st = action_int64(c, "limit", false, PAGE_MAX, 1, PAGE_MAX,

@@ -82,9 +82,8 @@ static enum reply_status read_request(struct action_ctx *c, struct reset *r)
     int64_t strategy, dry;
     enum reply_status st;
 
-    if ((st = action_str(c, "group", &r->group)))
+    if ((st = action_group(c, &r->group)))
         return st;
-    c->group = r->group;
     if ((st = action_int64(c, "strategy", true, 0, 0, 2, &strategy)))
         return st;
     r->strategy = (enum offsets_strategy)strategy;

@@ -10,6 +10,7 @@
 #include "pool.h"
 #include "replay.h"
 #include "request.h"
+#include "scoreboard.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -91,6 +92,7 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
         return reply_fail(&c->reply, c->pool, REPLY_ACTION_UNKNOWN, "%s",
                           "");
     c->action = name;
+    scoreboard_note(c->slot, name, NULL, NULL);
 
     if ((st = action_str(c, "instanceId", &id)))
         return st;
@@ -100,6 +102,7 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
                           "SecretId %s is not allowed to use instance %s",
                           c->key->secret_id, id);
     c->inst = config_instance(c->cfg, id);
+    scoreboard_note(c->slot, NULL, id, NULL);
     if (!c->inst)
         return reply_fail(&c->reply, c->pool, REPLY_INSTANCE_UNKNOWN, "%s",
                           "");

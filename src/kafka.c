@@ -12,7 +12,15 @@
  * process when the coordinator comes back (rd_kafka_enq_once_del_source_
  * return: eonce->refcnt > 0; librdkafka #4605). Sent to an explicit broker,
  * the same calls take the ordinary per-broker path, which times out
- * cleanly. It also saves the FindCoordinator round trip of every call. */
+ * cleanly. It also saves the FindCoordinator round trip of every call.
+ *
+ * The client has a group.id of its own, idle: it never subscribes, joins
+ * or commits. librdkafka 2.0.2 answers a group-level NOT_COORDINATOR,
+ * COORDINATOR_NOT_AVAILABLE or leadership error in an OffsetFetch by
+ * messaging the client's own consumer group, which a client without
+ * group.id does not have: a NULL dereference in its main thread
+ * (rd_kafka_handle_OffsetFetch -> rd_kafka_cgrp_op). Coordinators move on
+ * every broker restart, so the client must have one. */
 #include "kafka.h"
 
 #include "config.h"
@@ -48,6 +56,45 @@ struct kafka {
 static struct kafka **clients;
 static size_t nclients;
 
+/* The Kafka calls of the current request (the slow log). */
+#define TRACE_MAX 32
+static struct {
+    const char *what;
+    int64_t us;
+    bool failed;
+} trace[TRACE_MAX];
+static unsigned ntrace;
+
+void kafka_trace_reset(void)
+{
+    ntrace = 0;
+}
+
+static void traced(const char *what, int64_t since_us, bool failed)
+{
+    if (ntrace < TRACE_MAX)
+        trace[ntrace] = (typeof(trace[0])){what, util_mono_us() - since_us,
+                                           failed};
+    ntrace++;
+}
+
+void kafka_trace_format(char *buf, size_t len)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < ntrace && i < TRACE_MAX && off < len; i++) {
+        int n = snprintf(buf + off, len - off, "%s%s %.1f ms%s",
+                         i ? ", " : "", trace[i].what,
+                         (double)trace[i].us / 1000.0,
+                         trace[i].failed ? " (failed)" : "");
+        if (n < 0)
+            break;
+        off += (size_t)n;
+    }
+    if (ntrace > TRACE_MAX && off < len)
+        snprintf(buf + off, len - off, ", and %u more", ntrace - TRACE_MAX);
+}
+
 /* Our defaults; the instance's own properties come after and win. */
 static const struct {
     const char *key, *value;
@@ -62,6 +109,11 @@ static const struct {
     {"log.connection.close", "false"},
     /* Logs are served on our thread (kafka_poll_all), not librdkafka's. */
     {"log.queue", "true"},
+    /* The idle group (see the top of this file); an instance may name it
+     * otherwise, for clusters with group ACLs. */
+    {"group.id", "ckafka-fcgi"},
+    {"enable.auto.commit", "false"},
+    {"enable.auto.offset.store", "false"},
 };
 
 static int conf_set(rd_kafka_conf_t *conf, const char *k, const char *v,
@@ -84,14 +136,6 @@ static rd_kafka_conf_t *make_conf(const struct config_instance *inst,
             goto fail;
     for (size_t i = 0; i < inst->nprops; i++) {
         const char *k = inst->props[i].key;
-        /* A group.id would make this handle a group member; it is the
-         * groups of the requests that we read and reset, never our own. */
-        if (strcmp(k, "group.id") == 0) {
-            snprintf(err, errlen,
-                     "group.id: not allowed (the group comes from each "
-                     "request)");
-            goto fail;
-        }
         if (conf_set(conf, k, inst->props[i].value, err, errlen))
             goto fail;
     }
@@ -104,6 +148,17 @@ fail:
 int kafka_check_instance(const struct config_instance *inst, char *err,
                          size_t errlen)
 {
+    for (size_t i = 0; i < inst->nprops; i++) {
+        if (strcmp(inst->props[i].key, "group.id") == 0 &&
+            !inst->props[i].value[0]) {
+            /* Without a group librdkafka 2.0.2 crashes when a coordinator
+             * moves (see the top of this file). */
+            snprintf(err, errlen,
+                     "group.id: must not be empty (ckafka-fcgi keeps an "
+                     "idle group; default ckafka-fcgi)");
+            return -1;
+        }
+    }
     rd_kafka_conf_t *conf = make_conf(inst, err, errlen);
     if (!conf)
         return -1;
@@ -167,7 +222,7 @@ struct kafka *kafka_client(const struct config *cfg,
     rd_kafka_conf_set_opaque(conf, k);
     rd_kafka_conf_set_log_cb(conf, log_cb);
     rd_kafka_conf_set_error_cb(conf, error_cb);
-    /* A consumer without group.id: ListOffsets honours isolation.level. */
+    /* A consumer: ListOffsets honours isolation.level. */
     k->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, sizeof(e));
     if (!k->rk) {
         rd_kafka_conf_destroy(conf); /* rd_kafka_new frees it on success */
@@ -206,7 +261,8 @@ void kafka_close_all(void)
     for (size_t i = 0; i < nclients; i++) {
         struct kafka *k = clients[i];
         rd_kafka_queue_destroy(k->q);
-        rd_kafka_destroy(k->rk);
+        /* The idle group never joined: nothing to leave. */
+        rd_kafka_destroy_flags(k->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
         free_topics(k);
         free(k);
     }
@@ -277,7 +333,9 @@ static int refresh_metadata(struct kafka *k, int64_t deadline, char *err,
     int t = remaining(deadline);
     if (!t)
         return timed_out("Metadata", err, errlen);
+    int64_t t0 = util_mono_us();
     rd_kafka_resp_err_t e = rd_kafka_metadata(k->rk, 1, NULL, &md, t);
+    traced("Metadata", t0, e != RD_KAFKA_RESP_ERR_NO_ERROR);
     if (e) {
         snprintf(err, errlen, "Metadata: %s", rd_kafka_err2str(e));
         return -1;
@@ -333,6 +391,8 @@ static rd_kafka_topic_partition_list_t *tp_list(const struct tp *tps,
     rd_kafka_topic_partition_list_t *l =
         rd_kafka_topic_partition_list_new((int)n);
     for (size_t i = 0; i < n; i++) {
+        if (tps[i].err)
+            continue; /* known missing: nothing to ask or commit */
         rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_add(
             l, tps[i].topic, tps[i].partition);
         p->opaque = (void *)(uintptr_t)i;
@@ -457,20 +517,6 @@ static rd_kafka_event_t *admin_wait(struct kafka *k, uint64_t id,
     }
 }
 
-/* Whole-call failure of an admin event: 0, or -1 with err. */
-static int event_failed(rd_kafka_event_t *ev, const char *what, char *err,
-                        size_t errlen)
-{
-    if (!ev)
-        return timed_out(what, err, errlen);
-    if (rd_kafka_event_error(ev)) {
-        snprintf(err, errlen, "%s: %s", what,
-                 rd_kafka_event_error_string(ev));
-        return -1;
-    }
-    return 0;
-}
-
 /* The coordinator moved, is starting, or is loading the group: worth asking
  * again (after a fresh look at the metadata). */
 static bool coordinator_busy(rd_kafka_resp_err_t e)
@@ -482,6 +528,23 @@ static bool coordinator_busy(rd_kafka_resp_err_t e)
 
 /* Outcome of one attempt of a group call. */
 enum attempt { ATTEMPT_OK = 0, ATTEMPT_FAILED = -1, ATTEMPT_RETRY = 1 };
+
+/* The admin event as a whole: no answer by the deadline (failed), an error
+ * saying the coordinator moved or is loading (retry: the broker refused
+ * the call), another error (failed), or none. err is set but for OK. */
+static enum attempt event_result(rd_kafka_event_t *ev, const char *what,
+                                 char *err, size_t errlen)
+{
+    if (!ev) {
+        timed_out(what, err, errlen);
+        return ATTEMPT_FAILED;
+    }
+    rd_kafka_resp_err_t e = rd_kafka_event_error(ev);
+    if (!e)
+        return ATTEMPT_OK;
+    snprintf(err, errlen, "%s: %s", what, rd_kafka_event_error_string(ev));
+    return coordinator_busy(e) ? ATTEMPT_RETRY : ATTEMPT_FAILED;
+}
 
 /* A group-level error: busy coordinator (retry), other (failed with err),
  * none (ok). */
@@ -540,27 +603,66 @@ static int with_coordinator(struct kafka *k, const char *group,
 
 enum field { F_START, F_END, F_FOUND };
 
+/* Leadership is moving (a new topic, a broker restart): ask again. */
+static bool leader_moving(rd_kafka_resp_err_t e)
+{
+    return e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+           e == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+           e == RD_KAFKA_RESP_ERR_REPLICA_NOT_AVAILABLE;
+}
+
+/* One rd_kafka_offsets_for_times call (one ListOffsets per leader) for the
+ * partitions of tps without an error yet; leadership errors are retried
+ * until the deadline, with a short pause. */
 static int list_offsets(struct kafka *k, struct tp *tps, size_t n,
                         int64_t spec, enum field f, int64_t deadline,
                         char *err, size_t errlen)
 {
-    int t = remaining(deadline);
-    if (!t)
-        return timed_out("ListOffsets", err, errlen);
-    rd_kafka_topic_partition_list_t *l = tp_list(tps, n, false);
-    for (int i = 0; i < l->cnt; i++)
-        l->elems[i].offset = spec;
-    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(k->rk, l, t);
-    if (e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+    static const char *const names[] = {"ListOffsets(start)",
+                                        "ListOffsets(end)",
+                                        "ListOffsets(time)"};
+    rd_kafka_topic_partition_list_t *l = NULL;
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    int rc = 0;
+
+    for (int attempt = 0;; attempt++) {
+        int t = remaining(deadline);
+        if (!t)
+            return timed_out("ListOffsets", err, errlen);
+        l = rd_kafka_topic_partition_list_new((int)n);
+        for (size_t i = 0; i < n; i++) {
+            if (tps[i].err)
+                continue; /* known missing: nothing to ask */
+            rd_kafka_topic_partition_t *p = rd_kafka_topic_partition_list_add(
+                l, tps[i].topic, tps[i].partition);
+            p->opaque = (void *)(uintptr_t)i;
+            p->offset = spec;
+        }
+        if (!l->cnt)
+            break;
+        int64_t t0 = util_mono_us();
+        e = rd_kafka_offsets_for_times(k->rk, l, t);
+        traced(names[f], t0, e && e != RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION);
+        bool moving = leader_moving(e);
+        for (int i = 0; !e && i < l->cnt && !moving; i++)
+            moving = leader_moving(l->elems[i].err);
+        if (!moving || remaining(deadline) <= 50)
+            break;
+        rd_kafka_topic_partition_list_destroy(l);
+        l = NULL;
+        struct timespec ts = {0, (attempt < 3 ? 50 << attempt : 200) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    if (!l->cnt) {
+        /* nothing was asked */
+    } else if (e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
         /* Every partition unknown: a partition-level answer, not a failure
          * of the cluster. */
-        for (size_t i = 0; i < n; i++)
-            set_err(&tps[i], e);
-        e = RD_KAFKA_RESP_ERR_NO_ERROR;
+        for (int i = 0; i < l->cnt; i++)
+            set_err(&tps[(uintptr_t)l->elems[i].opaque], e);
     } else if (e) {
         snprintf(err, errlen, "ListOffsets: %s", rd_kafka_err2str(e));
-        rd_kafka_topic_partition_list_destroy(l);
-        return -1;
+        rc = -1;
     } else {
         for (int i = 0; i < l->cnt; i++) {
             const rd_kafka_topic_partition_t *p = &l->elems[i];
@@ -580,7 +682,7 @@ static int list_offsets(struct kafka *k, struct tp *tps, size_t n,
         }
     }
     rd_kafka_topic_partition_list_destroy(l);
-    return 0;
+    return rc;
 }
 
 /* OffsetFetch: one request for the group's committed offsets of tps (all of
@@ -593,6 +695,7 @@ struct committed {
     struct tp *all; /* out, when tps is NULL */
     size_t nall;
     uint64_t id;
+    int64_t sent_us;
 };
 
 static void committed_send(struct kafka *k, int32_t coord,
@@ -605,6 +708,7 @@ static void committed_send(struct kafka *k, int32_t coord,
     rd_kafka_AdminOptions_t *o =
         admin_options(k, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, coord,
                       remaining(deadline), &c->id);
+    c->sent_us = util_mono_us();
     rd_kafka_ListConsumerGroupOffsets(k->rk, &req, 1, o, k->q);
     rd_kafka_AdminOptions_destroy(o);
     rd_kafka_ListConsumerGroupOffsets_destroy(req);
@@ -624,8 +728,10 @@ static enum attempt committed_apply(rd_kafka_event_t *ev, struct committed *c,
                                     char *err, size_t errlen)
 {
     size_t cnt = 0;
-    if (event_failed(ev, "OffsetFetch", err, errlen) < 0)
-        return ATTEMPT_FAILED;
+    enum attempt r = event_result(ev, "OffsetFetch", err, errlen);
+    traced("OffsetFetch", c->sent_us, r != ATTEMPT_OK);
+    if (r != ATTEMPT_OK)
+        return r;
     const rd_kafka_group_result_t **g =
         rd_kafka_ListConsumerGroupOffsets_result_groups(
             rd_kafka_event_ListConsumerGroupOffsets_result(ev), &cnt);
@@ -633,8 +739,7 @@ static enum attempt committed_apply(rd_kafka_event_t *ev, struct committed *c,
         snprintf(err, errlen, "OffsetFetch: %zu groups in the answer", cnt);
         return ATTEMPT_FAILED;
     }
-    enum attempt r =
-        group_error(rd_kafka_group_result_error(g[0]), "OffsetFetch", err,
+    r = group_error(rd_kafka_group_result_error(g[0]), "OffsetFetch", err,
                     errlen);
     if (r != ATTEMPT_OK)
         return r;
@@ -690,12 +795,15 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
                  struct tp *tps, size_t n, unsigned what, int64_t time_ms,
                  int64_t deadline, char *err, size_t errlen)
 {
-    struct committed c = {group, pool, tps, n, NULL, 0, 0};
+    struct committed c = {group, pool, tps, n, NULL, 0, 0, 0};
     int32_t coord = -1;
     int rc = 0;
 
-    if (n == 0)
-        return 0;
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++)
+        live += tps[i].err == 0;
+    if (live == 0)
+        return 0; /* (an empty OffsetFetch list would mean all partitions) */
     if (!remaining(deadline))
         return timed_out("Kafka", err, errlen);
     /* OffsetFetch goes out first and is awaited last: it travels while the
@@ -731,7 +839,7 @@ int kafka_committed_all(struct kafka *k, struct pool *pool, const char *group,
                         struct tp **out, size_t *nout, int64_t deadline,
                         char *err, size_t errlen)
 {
-    struct committed c = {group, pool, NULL, 0, NULL, 0, 0};
+    struct committed c = {group, pool, NULL, 0, NULL, 0, 0, 0};
     if (!remaining(deadline))
         return timed_out("OffsetFetch", err, errlen);
     if (with_coordinator(k, group, committed_call, &c, ATTEMPT_OK, deadline,
@@ -760,12 +868,16 @@ static enum attempt describe_call(struct kafka *k, int32_t coord, void *arg,
     rd_kafka_AdminOptions_t *o =
         admin_options(k, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, coord,
                       remaining(deadline), &id);
+    int64_t t0 = util_mono_us();
     rd_kafka_DescribeConsumerGroups(k->rk, &d->group, 1, o, k->q);
     rd_kafka_AdminOptions_destroy(o);
 
     rd_kafka_event_t *ev = admin_wait(k, id, deadline);
-    if (event_failed(ev, "DescribeGroups", err, errlen) < 0)
+    r = event_result(ev, "DescribeGroups", err, errlen);
+    traced("DescribeGroups", t0, r != ATTEMPT_OK);
+    if (r != ATTEMPT_OK)
         goto out;
+    r = ATTEMPT_FAILED;
     const rd_kafka_ConsumerGroupDescription_t **g =
         rd_kafka_DescribeConsumerGroups_result_groups(
             rd_kafka_event_DescribeConsumerGroups_result(ev), &cnt);
@@ -818,14 +930,18 @@ static enum attempt commit_call(struct kafka *k, int32_t coord, void *arg,
     rd_kafka_AdminOptions_t *o =
         admin_options(k, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, coord,
                       remaining(deadline), &id);
+    int64_t t0 = util_mono_us();
     rd_kafka_AlterConsumerGroupOffsets(k->rk, &req, 1, o, k->q);
     rd_kafka_AdminOptions_destroy(o);
     rd_kafka_AlterConsumerGroupOffsets_destroy(req);
     rd_kafka_topic_partition_list_destroy(l);
 
     rd_kafka_event_t *ev = admin_wait(k, id, deadline);
-    if (event_failed(ev, "OffsetCommit", err, errlen) < 0)
-        goto out;
+    r = event_result(ev, "OffsetCommit", err, errlen);
+    traced("OffsetCommit", t0, r != ATTEMPT_OK);
+    if (r != ATTEMPT_OK)
+        goto out; /* RETRY: refused as a whole; FAILED: outcome unknown */
+    r = ATTEMPT_FAILED;
     const rd_kafka_group_result_t **g =
         rd_kafka_AlterConsumerGroupOffsets_result_groups(
             rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &cnt);

@@ -35,6 +35,13 @@ void kafka_poll_all(void);
 /* Destroys every client of this process (worker exit). */
 void kafka_close_all(void);
 
+/* The Kafka calls of the current request, with their durations, for the
+ * slow log: kafka_trace_reset() when a request starts, then
+ * kafka_trace_format() writes "Metadata 1.2 ms, OffsetFetch 3.4 ms, ..."
+ * (failed calls marked) into buf. */
+void kafka_trace_reset(void);
+void kafka_trace_format(char *buf, size_t len);
+
 /* A topic as the last metadata answer had it. */
 struct kafka_topic {
     char *name;
@@ -73,7 +80,8 @@ enum {
  * group's committed offsets from one OffsetFetch, sent first and awaited
  * last, and each watermark or time lookup from one rd_kafka_offsets_for_times
  * call (one ListOffsets request per leader broker). A partition-level error
- * goes to that tp's err (the first one wins). Returns 0, or -1 with err when
+ * goes to that tp's err (the first one wins); partitions that have an error
+ * already are not asked about. Returns 0, or -1 with err when
  * an operation failed as a whole (unreachable, timed out). */
 int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
                  struct tp *tps, size_t n, unsigned what, int64_t time_ms,

@@ -55,6 +55,27 @@ int scoreboard_bucket(int64_t us)
     return b < 0 ? 0 : b >= SB_BUCKETS ? SB_BUCKETS - 1 : b;
 }
 
+static void note(char *dst, size_t cap, const char *src)
+{
+    /* Readers may see a mix of old and new bytes, never a missing NUL. */
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void scoreboard_note(struct sb_slot *slot, const char *action,
+                     const char *instance, const char *group)
+{
+    if (!slot)
+        return;
+    if (action)
+        note(slot->action, sizeof(slot->action), action);
+    if (instance)
+        note(slot->instance, sizeof(slot->instance), instance);
+    if (group)
+        note(slot->group, sizeof(slot->group), group);
+}
+
 static void add(uint64_t *p, uint64_t v)
 {
     __atomic_add_fetch(p, v, __ATOMIC_RELAXED);

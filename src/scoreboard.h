@@ -92,6 +92,12 @@ void scoreboard_destroy(struct scoreboard *sb);
  * go to "other"). */
 int scoreboard_action_index(const char *action);
 
+/* Notes what the slot's worker is serving, for the request_timeout log and
+ * the status page; NULL leaves a field as it is, "" clears it. Called by
+ * the worker that owns the slot only. */
+void scoreboard_note(struct sb_slot *slot, const char *action,
+                     const char *instance, const char *group);
+
 /* Records a finished request. */
 void scoreboard_record(struct scoreboard *sb, int action, int64_t us,
                        bool error, const char *instance, bool kafka_error);

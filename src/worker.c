@@ -145,11 +145,6 @@ static void respond(FCGX_Request *fr, const char *ctype, const char *body,
     FCGX_PutStr(body, (int)len, fr->out);
 }
 
-static void copy_field(char *dst, size_t cap, const char *src)
-{
-    snprintf(dst, cap, "%s", src ? src : "");
-}
-
 /* One JSON object per line: every field is quoted properly whatever a
  * client put in a group name. */
 static void access_line(const struct request *req, const struct action_ctx *c,
@@ -196,6 +191,9 @@ static void serve(const struct worker_env *env, FCGX_Request *fr,
     c.req = &req;
     c.params = &req.params;
     c.started_us = util_mono_us();
+    c.slot = slot;
+    scoreboard_note(slot, "", "", "");
+    kafka_trace_reset();
 
     raw.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
     raw.host = FCGX_GetParam("HTTP_HOST", fr->envp);
@@ -225,7 +223,15 @@ done:;
     const char *inst = c.inst ? c.inst->id : NULL;
     scoreboard_record(env->sb, scoreboard_action_index(c.action), us,
                       code != 0, inst, c.reply.status == REPLY_KAFKA);
-    copy_field(slot->action, sizeof(slot->action), c.action);
+    if (env->cfg->slowlog_ms && us >= env->cfg->slowlog_ms * 1000) {
+        char calls[1024];
+        kafka_trace_format(calls, sizeof(calls));
+        log_warn("slow request: %.1f ms action=%s instance=%s group=%s "
+                 "code=%d; Kafka calls: %s",
+                 (double)us / 1000.0, c.action ? c.action : "-",
+                 inst ? inst : "-", c.group ? c.group : "-", code,
+                 *calls ? calls : "none");
+    }
     access_line(&req, &c, code, us);
     if (code == reply_code(REPLY_INTERNAL) || c.reply.status == REPLY_KAFKA)
         log_warn("%s on %s (group %s): %s", c.action ? c.action : "request",

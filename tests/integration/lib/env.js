@@ -107,7 +107,21 @@ class Broker {
       CKAFKA_KAFKA_PORT: String(this.port),
       CKAFKA_KAFKA_DIR: this.dir,
       CKAFKA_KAFKA_OFFSETS_PARTITIONS: String(this.opts.offsetsPartitions || 1),
+      CKAFKA_KAFKA_ADVERTISED_PORT: String(this.opts.advertisedPort || this.port),
     };
+  }
+
+  pid() {
+    return Number(fs.readFileSync(path.join(this.dir, 'pid'), 'utf8'));
+  }
+
+  // SIGSTOP: the broker keeps its connections but answers nothing.
+  pause() {
+    process.kill(this.pid(), 'SIGSTOP');
+  }
+
+  resume() {
+    process.kill(this.pid(), 'SIGCONT');
   }
 
   async start() {
@@ -125,7 +139,8 @@ class Broker {
 }
 
 // A broker of our own on a free port (fault tests stop and restart it).
-// opts.offsetsPartitions: partitions of __consumer_offsets (default 1).
+// opts.offsetsPartitions: partitions of __consumer_offsets (default 1);
+// opts.advertisedPort: the port it tells clients to use (a proxy's).
 async function startBroker(name, opts = {}) {
   const port = await freePort();
   let cport = port + 1;
@@ -332,7 +347,8 @@ async function startServer(opts = {}) {
       await waitFor('ckafka-fcgi to answer', async () => {
         if (this.proc.exitCode !== null) throw new Error(`ckafka-fcgi exited ${this.proc.exitCode}: ${this.log('ckafka.out')}${this.log('error.log')}`);
         const r = await httpGet(`${this.url}/ckafka-ping`);
-        return r.status === 200 && r.body === 'pong\n';
+        // pong, or the refusal of a server whose status_allow excludes us
+        return r.status === 200 && (r.body === 'pong\n' || /"code":4102/.test(r.body));
       }, 20000);
     },
     async stop() {
@@ -521,7 +537,57 @@ async function stopSharedServer() {
   return null;
 }
 
+// A keep-alive HTTP client for load: signed GET requests, parsed answers.
+const loadAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function signedGet(srv, extra, opts = {}) {
+  const q = signedQuery(commonParams(extra), { host: srv.host, ...opts });
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${srv.url}/v2/index.php?${q}`, { agent: loadAgent, timeout: 60000 }, (res) => {
+      let d = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { d += c; });
+      res.on('end', () => {
+        try { resolve(JSON.parse(d)); } catch (e) { reject(new Error(`HTTP ${res.statusCode}: ${d.slice(0, 200)}`)); }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('HTTP timeout')));
+    req.on('error', reject);
+  });
+}
+
+// Runs fn from `concurrency` loops until ms have passed (or until() is
+// true). Every answer is recorded: {t0, ms, code}; transport errors as
+// code 'error'.
+async function load(fn, { concurrency = 8, ms = 3000, until } = {}) {
+  const stats = { n: 0, codes: {}, errors: [], maxMs: 0, samples: [] };
+  const end = Date.now() + ms;
+  const loop = async () => {
+    while (until ? !until() : Date.now() < end) {
+      const t0 = Date.now();
+      let code;
+      try {
+        code = (await fn()).code;
+      } catch (e) {
+        code = 'error';
+        stats.errors.push(e.message);
+      }
+      const dt = Date.now() - t0;
+      stats.n++;
+      stats.codes[code] = (stats.codes[code] || 0) + 1;
+      stats.maxMs = Math.max(stats.maxMs, dt);
+      stats.samples.push({ t0, ms: dt, code });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return stats;
+}
+
+async function status(srv, full = true) {
+  return JSON.parse((await httpGet(`${srv.url}/ckafka-status${full ? '?full=1' : ''}`)).body);
+}
+
 function killAll() {
+  loadAgent.destroy();
   for (const c of children) {
     try {
       if (c && c.exitCode === null) c.kill('SIGKILL');
@@ -536,5 +602,6 @@ module.exports = {
   broker, startBroker, kfix, tools,
   startServer, checkSanitizers, sharedServer, stopSharedServer,
   sdkCall, signedQuery, commonParams, freshNonce, httpRequest, httpGet, wget, curl,
+  signedGet, load, status,
   children, killAll,
 };
