@@ -8,13 +8,22 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
-// The legacy Node SDK, pinned by package-lock.json.
-if (!fs.existsSync(path.join(__dirname, 'node_modules', 'qcloudapi-sdk'))) {
+// The legacy Node SDK, pinned by package-lock.json, installed under the
+// build directory (the source tree may be read-only, as in distcheck).
+const nodeDir = path.join(process.env.CKAFKA_BUILDDIR || path.resolve(__dirname, '../..'), 'tests', 'node');
+const lock = fs.readFileSync(path.join(__dirname, 'package-lock.json'));
+const stamp = path.join(nodeDir, 'package-lock.json');
+if (!fs.existsSync(path.join(nodeDir, 'node_modules', 'qcloudapi-sdk')) ||
+    !fs.existsSync(stamp) || !lock.equals(fs.readFileSync(stamp))) {
+  fs.mkdirSync(nodeDir, { recursive: true });
+  fs.copyFileSync(path.join(__dirname, 'package.json'), path.join(nodeDir, 'package.json'));
+  fs.copyFileSync(path.join(__dirname, 'package-lock.json'), stamp);
   execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: __dirname,
+    cwd: nodeDir,
     stdio: ['ignore', 2, 2],
   });
 }
+process.env.CKAFKA_NODE_MODULES = path.join(nodeDir, 'node_modules');
 
 const h = require('./lib/harness');
 const env = require('./lib/env');

@@ -10,6 +10,7 @@ const os = require('os');
 const net = require('net');
 const path = require('path');
 const http = require('http');
+const https = require('https');
 const crypto = require('crypto');
 const { spawn, execFile } = require('child_process');
 
@@ -318,7 +319,7 @@ async function startServer(opts = {}) {
   fs.writeFileSync(conf, lines.join('\n'), { mode: 0o600 });
 
   const port = await freePort();
-  const nginxConf = writeNginxConf(dir, port, sock, opts);
+  const nginxConf = await writeNginxConf(dir, port, sock, opts);
   const env = {
     ...process.env,
     ASAN_OPTIONS: `log_path=${san}/asan:detect_leaks=1:abort_on_error=0`,
@@ -327,7 +328,7 @@ async function startServer(opts = {}) {
   const srv = {
     dir, conf, port, sock, san,
     host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`,
     proc: null,
     nginx: null,
     log: (name) => { try { return fs.readFileSync(path.join(dir, name), 'utf8'); } catch (e) { return ''; } },
@@ -379,37 +380,12 @@ async function startServer(opts = {}) {
   return srv;
 }
 
-// The shipped server block, with only its listen address and upstream
-// socket changed, inside a minimal nginx.conf.
-function writeNginxConf(dir, port, sock, opts) {
-  let block = fs.readFileSync(path.join(SRCDIR, 'nginx', opts.https ? 'ckafka-fcgi-https.conf' : 'ckafka-fcgi.conf'), 'utf8');
-  const replaced = block
-    .replace(/listen 80;/, `listen 127.0.0.1:${port};`)
-    .replace(/listen 443 ssl;/, `listen 127.0.0.1:${port} ssl;`)
-    .replace(/server unix:\/run\/ckafka-fcgi\/ckafka-fcgi\.sock;/, `server ${opts.tcp ? '' : 'unix:'}${sock};`);
-  if (replaced === block || !replaced.includes(sock)) throw new Error('the shipped nginx server block no longer has the expected listen/upstream lines');
-  block = replaced;
-  if (opts.https) {
-    block = block
-      .replace(/ssl_certificate \S+;/, `ssl_certificate ${opts.https.cert};`)
-      .replace(/ssl_certificate_key \S+;/, `ssl_certificate_key ${opts.https.key};`);
-  }
-  fs.writeFileSync(path.join(dir, 'server.conf'), block);
-  const conf = path.join(dir, 'nginx.conf');
-  fs.writeFileSync(conf, [
-    IS_ROOT ? 'user nobody nogroup;' : '',
-    'worker_processes 2;',
-    `error_log ${path.join(dir, 'nginx-error.log')};`,
-    `pid ${path.join(dir, 'nginx.pid')};`,
-    'events { worker_connections 4096; }',
-    'http {',
-    `  access_log ${path.join(dir, 'nginx-access.log')};`,
-    ...['client_body', 'fastcgi', 'proxy', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${path.join(dir, `tmp-${t}`)};`),
-    `  include ${path.join(dir, 'server.conf')};`,
-    '}',
-    '',
-  ].join('\n'));
-  return conf;
+// The shipped server block and locations, through scripts/nginx-conf.
+async function writeNginxConf(dir, port, sock, opts) {
+  const upstream = opts.tcp ? sock : `unix:${sock}`;
+  const args = [dir, String(port), upstream];
+  if (opts.https) args.push(opts.https.cert, opts.https.key);
+  return (await sh(path.join(SRCDIR, 'scripts', 'nginx-conf'), args)).trim();
 }
 
 // Sanitizer reports of any ckafka-fcgi process (workers included) fail the
@@ -441,7 +417,7 @@ function freshNonce() {
 // o: method ('GET'|'POST'), sig ('sha1'|'sha256'), secretId, secretKey,
 // nonce (false: let the SDK draw one), protocol, host.
 function sdkCall(srv, data, o = {}) {
-  const Capi = require('qcloudapi-sdk');
+  const Capi = require(path.join(process.env.CKAFKA_NODE_MODULES || path.join(BUILDDIR, 'tests', 'node', 'node_modules'), 'qcloudapi-sdk'));
   const secretId = o.secretId || SECRET_ID;
   const secretKey = o.secretKey || SECRET_KEY;
   const capi = new Capi({ SecretId: secretId, SecretKey: secretKey, serviceType: 'ckafka' });
@@ -490,8 +466,10 @@ function commonParams(extra = {}) {
 
 // Plain HTTP with Node: resolves {status, headers, body}.
 function httpRequest(url, { method = 'GET', body, headers = {}, timeout = 60000 } = {}) {
+  const mod = url.startsWith('https:') ? https : http;
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers, timeout }, (res) => {
+    // Test servers use self-signed certificates.
+    const req = mod.request(url, { method, headers, timeout, rejectUnauthorized: false }, (res) => {
       let data = '';
       res.setEncoding('utf8');
       res.on('data', (d) => { data += d; });
