@@ -66,8 +66,8 @@ enum reply_status action_topics(struct action_ctx *c, const char ***topics,
     const char **v;
     size_t k, m = 0;
 
-    if (params_array(c->pool, c->params, "topics", &v, &k, err,
-                     sizeof(err)) < 0)
+    if (params_array(c->pool, c->params, "topics", &v, &k, err, sizeof(err)) <
+        0)
         return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID, "%s", err);
     if (k > (size_t)c->cfg->max_topics)
         return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,

@@ -28,7 +28,7 @@ struct action_ctx {
     struct pool *pool;
     const struct request *req;
     const struct params *params;
-    int64_t started_us; /* util_mono_us() when the request arrived */
+    int64_t started_us;   /* util_mono_us() when the request arrived */
     struct sb_slot *slot; /* the worker's scoreboard slot, or NULL */
     /* set by dispatch before the handler runs */
     const char *action;

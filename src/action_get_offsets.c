@@ -38,12 +38,12 @@ static enum reply_status named_views(struct action_ctx *c,
 {
     char *unknown = NULL;
     for (size_t i = 0; i < n; i++) {
-        v[i] = (struct view){topics[i], kafka_meta_topic(m, topics[i]), NULL,
-                             0};
+        v[i] =
+            (struct view){topics[i], kafka_meta_topic(m, topics[i]), NULL, 0};
         if (!v[i].meta)
-            unknown = unknown ? pool_printf(c->pool, "%s, %s", unknown,
-                                            topics[i])
-                              : pool_strdup(c->pool, topics[i]);
+            unknown = unknown
+                          ? pool_printf(c->pool, "%s, %s", unknown, topics[i])
+                          : pool_strdup(c->pool, topics[i]);
     }
     if (unknown)
         return reply_fail(&c->reply, c->pool, REPLY_TOPIC_UNKNOWN, "%s",
@@ -52,8 +52,8 @@ static enum reply_status named_views(struct action_ctx *c,
 }
 
 /* One view per topic of the committed list (sorted by topic). */
-static size_t committed_views(const struct kafka_meta *m,
-                              const struct tp *tps, size_t n, struct view *v)
+static size_t committed_views(const struct kafka_meta *m, const struct tp *tps,
+                              size_t n, struct view *v)
 {
     size_t k = 0;
     for (size_t i = 0; i < n;) {
@@ -108,8 +108,7 @@ static json_object *partition_json(const struct tp *t)
     json_object_object_add(o, "offset", json_object_new_int64(t->committed));
     json_object_object_add(o, "metadata", json_object_new_string(t->metadata));
     json_object_object_add(o, "err_code", json_object_new_int(t->err));
-    json_object_object_add(o, "log_end_offset",
-                           json_object_new_int64(t->end));
+    json_object_object_add(o, "log_end_offset", json_object_new_int64(t->end));
     json_object_object_add(o, "lag", json_object_new_int64(offsets_lag(t)));
     return o;
 }
@@ -129,8 +128,7 @@ enum reply_status action_get_group_offsets(struct action_ctx *c)
         return st;
     if ((st = action_topics(c, &topics, &ntopics)) ||
         (st = action_int64(c, "offset", false, 0, 0, INT64_MAX, &offset)) ||
-        (st = action_int64(c, "limit", false, PAGE_MAX, 1, PAGE_MAX,
-                           &limit)))
+        (st = action_int64(c, "limit", false, PAGE_MAX, 1, PAGE_MAX, &limit)))
         return st;
     search = params_get(c->params, "searchWord");
 
@@ -165,8 +163,8 @@ enum reply_status action_get_group_offsets(struct action_ctx *c)
             views[total++] = views[i];
     qsort(views, total, sizeof(*views), view_cmp);
     size_t first = (uint64_t)offset < total ? (size_t)offset : total;
-    size_t npage = total - first < (size_t)limit ? total - first
-                                                 : (size_t)limit;
+    size_t npage =
+        total - first < (size_t)limit ? total - first : (size_t)limit;
 
     tps = page_partitions(c->pool, views + first, npage, &ntps);
     size_t nlive = 0; /* partitions of topics the cluster still has */
@@ -191,8 +189,8 @@ enum reply_status action_get_group_offsets(struct action_ctx *c)
             uncommitted = live[i].committed < 0 && live[i].err == 0;
         /* Lag of a partition without a commit counts from the log start. */
         if (uncommitted &&
-            kafka_lookup(c->kafka, c->pool, group, live, nlive, KAFKA_START,
-                         0, c->deadline, err, sizeof(err)) < 0)
+            kafka_lookup(c->kafka, c->pool, group, live, nlive, KAFKA_START, 0,
+                         c->deadline, err, sizeof(err)) < 0)
             return action_kafka_failed(c, err);
         if (live != tps)
             for (size_t i = 0, k = 0; i < ntps; i++)

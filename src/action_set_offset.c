@@ -41,8 +41,7 @@ static int i32_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static enum reply_status read_partitions(struct action_ctx *c,
-                                         struct reset *r)
+static enum reply_status read_partitions(struct action_ctx *c, struct reset *r)
 {
     char err[256];
     const char **v;
@@ -348,8 +347,8 @@ enum reply_status action_set_group_offset(struct action_ctx *c)
                           "executed without it");
 
     /* Kafka's own reset tool only touches groups without members. */
-    if (kafka_group_state(c->kafka, r.group, c->deadline, &state, &members,
-                          err, sizeof(err)) < 0)
+    if (kafka_group_state(c->kafka, r.group, c->deadline, &state, &members, err,
+                          sizeof(err)) < 0)
         return action_kafka_failed(c, err);
     if (strcmp(state, "Empty") != 0 && strcmp(state, "Dead") != 0)
         return reply_fail(&c->reply, c->pool, REPLY_GROUP_NOT_EMPTY,
@@ -405,8 +404,8 @@ enum reply_status action_set_group_offset(struct action_ctx *c)
         if (tps[i].err == 0)
             todo[ntodo++] = tps[i];
     const char *outcome = "committed";
-    if (ntodo && kafka_commit(c->kafka, r.group, todo, ntodo, c->deadline,
-                              err, sizeof(err)) < 0) {
+    if (ntodo && kafka_commit(c->kafka, r.group, todo, ntodo, c->deadline, err,
+                              sizeof(err)) < 0) {
         log_warn("reset of group %s on %s: commit unanswered (%s); reading "
                  "back what stands",
                  r.group, c->inst->id, err);

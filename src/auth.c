@@ -15,7 +15,7 @@ enum auth_alg auth_alg_of(const struct params *p)
 {
     const char *m = params_get(p, "SignatureMethod");
     return m && strcmp(m, "HmacSHA256") == 0 ? AUTH_HMAC_SHA256
-                                              : AUTH_HMAC_SHA1;
+                                             : AUTH_HMAC_SHA1;
 }
 
 static bool signed_param(const struct param *pr, bool is_post)

@@ -18,7 +18,17 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-enum kind { K_STR, K_INT, K_MS, K_SEC, K_SIZE, K_BOOL, K_MODE, K_LEVEL, K_NETS };
+enum kind {
+    K_STR,
+    K_INT,
+    K_MS,
+    K_SEC,
+    K_SIZE,
+    K_BOOL,
+    K_MODE,
+    K_LEVEL,
+    K_NETS
+};
 
 struct key_def {
     const char *name;
@@ -55,8 +65,7 @@ static const struct key_def defs[] = {
     {"max_topics", K_INT, F(max_topics), 1, 1000000, "1000"},
     {"max_partitions", K_INT, F(max_partitions), 1, 10000000, "100000"},
     {"signature_window", K_SEC, F(signature_window_s), 1, 86400, "300s"},
-    {"replay_cache_size", K_INT, F(replay_cache_size), 1024, 1 << 28,
-     "262144"},
+    {"replay_cache_size", K_INT, F(replay_cache_size), 1024, 1 << 28, "262144"},
     {"error_log", K_STR, F(error_log), 0, 0, "stderr"},
     {"log_level", K_LEVEL, F(log_level), 0, 0, "notice"},
     {"access_log", K_STR, F(access_log), 0, 0, NULL},
@@ -82,9 +91,9 @@ static int fail(struct parser *p, const char *fmt, ...)
 static int fail(struct parser *p, const char *fmt, ...)
 {
     va_list ap;
-    int n = p->line > 0 ? snprintf(p->err, p->errlen, "%s:%d: ", p->name,
-                                   p->line)
-                        : snprintf(p->err, p->errlen, "%s: ", p->name);
+    int n = p->line > 0
+                ? snprintf(p->err, p->errlen, "%s:%d: ", p->name, p->line)
+                : snprintf(p->err, p->errlen, "%s: ", p->name);
     if (n < 0 || (size_t)n >= p->errlen)
         return -1;
     va_start(ap, fmt);
@@ -133,9 +142,12 @@ static bool parse_size(const char *v, int64_t *out)
         if (end[1])
             return false;
         switch (*end) {
-        case 'k': case 'K': mult = KiB; break;
-        case 'm': case 'M': mult = MiB; break;
-        case 'g': case 'G': mult = 1024 * MiB; break;
+        case 'k':
+        case 'K': mult = KiB; break;
+        case 'm':
+        case 'M': mult = MiB; break;
+        case 'g':
+        case 'G': mult = 1024 * MiB; break;
         default: return false;
         }
     }
@@ -222,8 +234,7 @@ static void free_list(char **v, size_t n)
     free(v);
 }
 
-static int set_global(struct parser *p, const struct key_def *d,
-                      const char *v)
+static int set_global(struct parser *p, const struct key_def *d, const char *v)
 {
     void *field = (char *)p->c + d->off;
     int64_t n = 0;
@@ -252,8 +263,9 @@ static int set_global(struct parser *p, const struct key_def *d,
         break;
     case K_SIZE:
         if (!parse_size(v, &n))
-            return fail(p, "%s: '%s' is not a size (for example 65536, 64k, "
-                           "1m)",
+            return fail(p,
+                        "%s: '%s' is not a size (for example 65536, 64k, "
+                        "1m)",
                         d->name, v);
         break;
     case K_BOOL:
@@ -273,8 +285,9 @@ static int set_global(struct parser *p, const struct key_def *d,
     case K_LEVEL: {
         enum log_level l;
         if (log_level_parse(v, &l) < 0)
-            return fail(p, "%s: '%s' is not one of error, warn, notice, info, "
-                           "debug",
+            return fail(p,
+                        "%s: '%s' is not one of error, warn, notice, info, "
+                        "debug",
                         d->name, v);
         *(int *)field = (int)l;
         return 0;
@@ -285,8 +298,9 @@ static int set_global(struct parser *p, const struct key_def *d,
         struct config_net *nets = util_calloc(cnt ? cnt : 1, sizeof(*nets));
         for (size_t i = 0; i < cnt; i++) {
             if (parse_net(items[i], &nets[i]) < 0) {
-                fail(p, "%s: '%s' is not an IP address or network (such as "
-                        "127.0.0.1, 10.0.0.0/8, ::1)",
+                fail(p,
+                     "%s: '%s' is not an IP address or network (such as "
+                     "127.0.0.1, 10.0.0.0/8, ::1)",
                      d->name, items[i]);
                 free_list(items, cnt);
                 free(nets);
@@ -329,14 +343,14 @@ static int section_header(struct parser *p, char *line, enum section *sec)
     char *body = trim(line + 1);
     char *sp = strpbrk(body, " \t");
     if (!sp)
-        return fail(p, "section [%s] needs a name: [instance ID] or [key "
-                       "SECRETID]",
+        return fail(p,
+                    "section [%s] needs a name: [instance ID] or [key "
+                    "SECRETID]",
                     body);
     *sp = '\0';
     char *id = trim(sp + 1);
     if (!*id || strpbrk(id, " \t"))
-        return fail(p, "section [%s %s]: the name must be one word", body,
-                    id);
+        return fail(p, "section [%s %s]: the name must be one word", body, id);
     struct config *c = p->c;
     if (strcmp(body, "instance") == 0) {
         if (config_instance(c, id))
@@ -350,12 +364,11 @@ static int section_header(struct parser *p, char *line, enum section *sec)
         if (config_key(c, id))
             return fail(p, "key %s is defined twice", id);
         c->keys = util_reallocarray(c->keys, c->nkeys + 1, sizeof(*c->keys));
-        c->keys[c->nkeys++] = (struct config_key){
-            util_strdup(id), NULL, false, NULL, 0, p->line};
+        c->keys[c->nkeys++] =
+            (struct config_key){util_strdup(id), NULL, false, NULL, 0, p->line};
         *sec = SEC_KEY;
     } else {
-        return fail(p, "unknown section [%s] (expected instance or key)",
-                    body);
+        return fail(p, "unknown section [%s] (expected instance or key)", body);
     }
     return 0;
 }
@@ -384,19 +397,20 @@ static int key_prop(struct parser *p, const char *k, const char *v)
         key->secret_key = util_strdup(v);
     } else if (strcmp(k, "instances") == 0) {
         if (key->instances || key->all_instances)
-            return fail(p, "[key %s] instances is set twice",
-                        key->secret_id);
+            return fail(p, "[key %s] instances is set twice", key->secret_id);
         key->instances = split_list(v, &key->ninstances);
         for (size_t i = 0; i < key->ninstances; i++)
             if (strcmp(key->instances[i], "*") == 0)
                 key->all_instances = true;
         if (!key->ninstances)
-            return fail(p, "[key %s] instances is empty (list instance IDs, "
-                           "or * for all)",
+            return fail(p,
+                        "[key %s] instances is empty (list instance IDs, "
+                        "or * for all)",
                         key->secret_id);
     } else {
-        return fail(p, "[key %s] unknown key '%s' (expected secret, "
-                       "instances)",
+        return fail(p,
+                    "[key %s] unknown key '%s' (expected secret, "
+                    "instances)",
                     key->secret_id, k);
     }
     return 0;
@@ -425,8 +439,8 @@ static int validate(struct parser *p)
     for (size_t i = 0; i < c->ninstances; i++) {
         bool boot = false;
         for (size_t j = 0; j < c->instances[i].nprops; j++)
-            boot |= strcmp(c->instances[i].props[j].key,
-                           "bootstrap.servers") == 0;
+            boot |=
+                strcmp(c->instances[i].props[j].key, "bootstrap.servers") == 0;
         if (!boot) {
             p->line = c->instances[i].line;
             return fail(p, "[instance %s] bootstrap.servers is missing",
@@ -442,14 +456,16 @@ static int validate(struct parser *p)
         if (!k->secret_key)
             return fail(p, "[key %s] secret is missing", k->secret_id);
         if (!k->ninstances)
-            return fail(p, "[key %s] instances is missing (list instance "
-                           "IDs, or * for all)",
+            return fail(p,
+                        "[key %s] instances is missing (list instance "
+                        "IDs, or * for all)",
                         k->secret_id);
         for (size_t j = 0; j < k->ninstances; j++)
             if (strcmp(k->instances[j], "*") != 0 &&
                 !config_instance(c, k->instances[j]))
-                return fail(p, "[key %s] instances: no [instance %s] is "
-                               "defined",
+                return fail(p,
+                            "[key %s] instances: no [instance %s] is "
+                            "defined",
                             k->secret_id, k->instances[j]);
     }
     p->line = 0;
@@ -623,8 +639,7 @@ bool config_key_allows(const struct config_key *k, const char *id)
     return false;
 }
 
-bool config_status_allowed(const struct config *c, int family,
-                           const void *addr)
+bool config_status_allowed(const struct config *c, int family, const void *addr)
 {
     const unsigned char *a = addr;
     for (size_t i = 0; i < c->nstatus_allow; i++) {

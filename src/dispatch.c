@@ -60,8 +60,7 @@ static enum reply_status authenticate(struct action_ctx *c)
                           "server clock (%lld)",
                           (long long)ts, (long long)window, (long long)now);
     switch (replay_check(c->replay, id, ts, (uint64_t)nonce, now, window)) {
-    case REPLAY_FRESH:
-        break;
+    case REPLAY_FRESH: break;
     case REPLAY_SEEN:
         return reply_fail(&c->reply, c->pool, REPLY_REPLAY,
                           "replayed request: this SecretId, Timestamp and "
@@ -89,8 +88,7 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
         if (strcmp(actions[i].name, name) == 0)
             *fn = actions[i].fn;
     if (!*fn)
-        return reply_fail(&c->reply, c->pool, REPLY_ACTION_UNKNOWN, "%s",
-                          "");
+        return reply_fail(&c->reply, c->pool, REPLY_ACTION_UNKNOWN, "%s", "");
     c->action = name;
     scoreboard_note(c->slot, name, NULL, NULL);
 
@@ -104,8 +102,7 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
     c->inst = config_instance(c->cfg, id);
     scoreboard_note(c->slot, NULL, id, NULL);
     if (!c->inst)
-        return reply_fail(&c->reply, c->pool, REPLY_INSTANCE_UNKNOWN, "%s",
-                          "");
+        return reply_fail(&c->reply, c->pool, REPLY_INSTANCE_UNKNOWN, "%s", "");
     c->kafka = kafka_client(c->cfg, c->inst, err, sizeof(err));
     if (!c->kafka)
         return action_kafka_failed(c, err);

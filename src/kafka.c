@@ -45,9 +45,9 @@ struct kafka {
 
     struct kafka_topic *topics; /* metadata cache, sorted by name */
     size_t ntopics;
-    int64_t fetched_ms;      /* -1: never */
-    int32_t *coord_leaders;  /* leader of each __consumer_offsets partition */
-    int32_t ncoord;          /* 0: the cluster has no such topic yet */
+    int64_t fetched_ms;     /* -1: never */
+    int32_t *coord_leaders; /* leader of each __consumer_offsets partition */
+    int32_t ncoord;         /* 0: the cluster has no such topic yet */
 
     int64_t log_window_ms; /* rate limit of librdkafka's complaints */
     unsigned log_lines, log_dropped;
@@ -73,8 +73,8 @@ void kafka_trace_reset(void)
 static void traced(const char *what, int64_t since_us, bool failed)
 {
     if (ntrace < TRACE_MAX)
-        trace[ntrace] = (typeof(trace[0])){what, util_mono_us() - since_us,
-                                           failed};
+        trace[ntrace] =
+            (typeof(trace[0])){what, util_mono_us() - since_us, failed};
     ntrace++;
 }
 
@@ -83,9 +83,8 @@ void kafka_trace_format(char *buf, size_t len)
     size_t off = 0;
     buf[0] = '\0';
     for (unsigned i = 0; i < ntrace && i < TRACE_MAX && off < len; i++) {
-        int n = snprintf(buf + off, len - off, "%s%s %.1f ms%s",
-                         i ? ", " : "", trace[i].what,
-                         (double)trace[i].us / 1000.0,
+        int n = snprintf(buf + off, len - off, "%s%s %.1f ms%s", i ? ", " : "",
+                         trace[i].what, (double)trace[i].us / 1000.0,
                          trace[i].failed ? " (failed)" : "");
         if (n < 0)
             break;
@@ -127,8 +126,8 @@ static int conf_set(rd_kafka_conf_t *conf, const char *k, const char *v,
     return 0;
 }
 
-static rd_kafka_conf_t *make_conf(const struct config_instance *inst,
-                                  char *err, size_t errlen)
+static rd_kafka_conf_t *make_conf(const struct config_instance *inst, char *err,
+                                  size_t errlen)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     for (size_t i = 0; i < UTIL_ARRAY_LEN(defaults); i++)
@@ -174,8 +173,8 @@ static void say(struct kafka *k, enum log_level lvl, const char *what,
     int64_t now = util_mono_ms();
     if (now - k->log_window_ms >= 10000) {
         if (k->log_dropped)
-            log_warn("kafka %s: %u similar messages suppressed",
-                     k->inst->id, k->log_dropped);
+            log_warn("kafka %s: %u similar messages suppressed", k->inst->id,
+                     k->log_dropped);
         k->log_window_ms = now;
         k->log_lines = 0;
         k->log_dropped = 0;
@@ -195,8 +194,7 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
     say(k, level <= 4 ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG, fac, buf);
 }
 
-static void error_cb(rd_kafka_t *rk, int err, const char *reason,
-                     void *opaque)
+static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
     (void)rk;
     say(opaque, LOG_LEVEL_WARN, rd_kafka_err2name(err), reason);
@@ -288,16 +286,14 @@ static int16_t proto_err(rd_kafka_resp_err_t e)
         return (int16_t)e;
     switch (e) {
     case RD_KAFKA_RESP_ERR__TIMED_OUT:
-    case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
-        return KAFKA_ERR_REQUEST_TIMED_OUT;
+    case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE: return KAFKA_ERR_REQUEST_TIMED_OUT;
     case RD_KAFKA_RESP_ERR__TRANSPORT:
     case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
         return RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION;
     case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
     case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
         return KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
-    default:
-        return KAFKA_ERR_UNKNOWN;
+    default: return KAFKA_ERR_UNKNOWN;
     }
 }
 
@@ -355,7 +351,8 @@ static int refresh_metadata(struct kafka *k, int64_t deadline, char *err,
             for (int p = 0; p < k->ncoord; p++)
                 k->coord_leaders[p] = -1;
             for (int j = 0; j < mt->partition_cnt; j++)
-                if (mt->partitions[j].id >= 0 && mt->partitions[j].id < k->ncoord)
+                if (mt->partitions[j].id >= 0 &&
+                    mt->partitions[j].id < k->ncoord)
                     k->coord_leaders[mt->partitions[j].id] =
                         mt->partitions[j].err ? -1 : mt->partitions[j].leader;
         }
@@ -371,8 +368,8 @@ int kafka_metadata(struct kafka *k, const char *const *need, size_t nneed,
                    int64_t deadline, struct kafka_meta *out, char *err,
                    size_t errlen)
 {
-    bool stale = k->fetched_ms < 0 ||
-                 util_mono_ms() - k->fetched_ms >= k->cache_ms;
+    bool stale =
+        k->fetched_ms < 0 || util_mono_ms() - k->fetched_ms >= k->cache_ms;
     out->topics = k->topics;
     out->n = k->ntopics;
     /* A topic created since the last answer must not read as unknown. */
@@ -385,8 +382,8 @@ int kafka_metadata(struct kafka *k, const char *const *need, size_t nneed,
     return 0;
 }
 
-static rd_kafka_topic_partition_list_t *tp_list(const struct tp *tps,
-                                                size_t n, bool targets)
+static rd_kafka_topic_partition_list_t *tp_list(const struct tp *tps, size_t n,
+                                                bool targets)
 {
     rd_kafka_topic_partition_list_t *l =
         rd_kafka_topic_partition_list_new((int)n);
@@ -454,8 +451,8 @@ static int coordinator(struct kafka *k, const char *group, bool refresh,
                        int64_t deadline, int32_t *broker, char *err,
                        size_t errlen)
 {
-    bool stale = k->fetched_ms < 0 ||
-                 util_mono_ms() - k->fetched_ms >= k->cache_ms;
+    bool stale =
+        k->fetched_ms < 0 || util_mono_ms() - k->fetched_ms >= k->cache_ms;
     if ((refresh || stale) && refresh_metadata(k, deadline, err, errlen) < 0)
         return -1;
     if (!k->ncoord) {
@@ -555,7 +552,7 @@ static enum attempt group_error(const rd_kafka_error_t *ge, const char *what,
         return ATTEMPT_OK;
     snprintf(err, errlen, "%s: %s", what, rd_kafka_error_string(ge));
     return coordinator_busy(rd_kafka_error_code(ge)) ? ATTEMPT_RETRY
-                                                      : ATTEMPT_FAILED;
+                                                     : ATTEMPT_FAILED;
 }
 
 static bool any_busy(const rd_kafka_topic_partition_list_t *l)
@@ -568,16 +565,15 @@ static bool any_busy(const rd_kafka_topic_partition_list_t *l)
 
 /* One attempt of a group call at a given coordinator. */
 typedef enum attempt (*group_call)(struct kafka *k, int32_t coord, void *arg,
-                                   int64_t deadline, char *err,
-                                   size_t errlen);
+                                   int64_t deadline, char *err, size_t errlen);
 
 /* Runs fn against the group's coordinator until it answers for good or the
  * deadline passes, looking the coordinator up again after each answer that
  * says it moved or is still loading. first is the outcome of an attempt the
  * caller already made (ATTEMPT_RETRY) or ATTEMPT_OK to start fresh. */
-static int with_coordinator(struct kafka *k, const char *group,
-                            group_call fn, void *arg, enum attempt first,
-                            int64_t deadline, char *err, size_t errlen)
+static int with_coordinator(struct kafka *k, const char *group, group_call fn,
+                            void *arg, enum attempt first, int64_t deadline,
+                            char *err, size_t errlen)
 {
     enum attempt r = first;
     bool refresh = first == ATTEMPT_RETRY;
@@ -614,13 +610,12 @@ static bool leader_moving(rd_kafka_resp_err_t e)
 /* One rd_kafka_offsets_for_times call (one ListOffsets per leader) for the
  * partitions of tps without an error yet; leadership errors are retried
  * until the deadline, with a short pause. */
-static int list_offsets(struct kafka *k, struct tp *tps, size_t n,
-                        int64_t spec, enum field f, int64_t deadline,
-                        char *err, size_t errlen)
+static int list_offsets(struct kafka *k, struct tp *tps, size_t n, int64_t spec,
+                        enum field f, int64_t deadline, char *err,
+                        size_t errlen)
 {
-    static const char *const names[] = {"ListOffsets(start)",
-                                        "ListOffsets(end)",
-                                        "ListOffsets(time)"};
+    static const char *const names[] = {
+        "ListOffsets(start)", "ListOffsets(end)", "ListOffsets(time)"};
     rd_kafka_topic_partition_list_t *l = NULL;
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
     int rc = 0;
@@ -650,7 +645,8 @@ static int list_offsets(struct kafka *k, struct tp *tps, size_t n,
             break;
         rd_kafka_topic_partition_list_destroy(l);
         l = NULL;
-        struct timespec ts = {0, (attempt < 3 ? 50 << attempt : 200) * 1000000L};
+        struct timespec ts = {0,
+                              (attempt < 3 ? 50 << attempt : 200) * 1000000L};
         nanosleep(&ts, NULL);
     }
     if (!l->cnt) {
@@ -698,8 +694,8 @@ struct committed {
     int64_t sent_us;
 };
 
-static void committed_send(struct kafka *k, int32_t coord,
-                           struct committed *c, int64_t deadline)
+static void committed_send(struct kafka *k, int32_t coord, struct committed *c,
+                           int64_t deadline)
 {
     rd_kafka_topic_partition_list_t *l =
         c->tps ? tp_list(c->tps, c->n, false) : NULL;
@@ -750,8 +746,8 @@ static enum attempt committed_apply(rd_kafka_event_t *ev, struct committed *c,
         return ATTEMPT_RETRY;
     }
     if (!c->tps) {
-        c->all = pool_alloc(c->pool, ((size_t)(l ? l->cnt : 0) + 1) *
-                                         sizeof(*c->all));
+        c->all = pool_alloc(c->pool,
+                            ((size_t)(l ? l->cnt : 0) + 1) * sizeof(*c->all));
         c->nall = 0;
     }
     for (int i = 0; l && i < l->cnt; i++) {
@@ -779,8 +775,7 @@ static enum attempt committed_apply(rd_kafka_event_t *ev, struct committed *c,
 }
 
 static enum attempt committed_call(struct kafka *k, int32_t coord, void *arg,
-                                   int64_t deadline, char *err,
-                                   size_t errlen)
+                                   int64_t deadline, char *err, size_t errlen)
 {
     struct committed *c = arg;
     committed_send(k, coord, c, deadline);
@@ -814,14 +809,13 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
         committed_send(k, coord, &c, deadline);
     }
     if (what & KAFKA_END)
-        rc = list_offsets(k, tps, n, RD_KAFKA_OFFSET_END, F_END, deadline,
-                          err, errlen);
+        rc = list_offsets(k, tps, n, RD_KAFKA_OFFSET_END, F_END, deadline, err,
+                          errlen);
     if (!rc && (what & KAFKA_START))
         rc = list_offsets(k, tps, n, RD_KAFKA_OFFSET_BEGINNING, F_START,
                           deadline, err, errlen);
     if (!rc && (what & KAFKA_TIME))
-        rc = list_offsets(k, tps, n, time_ms, F_FOUND, deadline, err,
-                          errlen);
+        rc = list_offsets(k, tps, n, time_ms, F_FOUND, deadline, err, errlen);
     if (rc || !(what & KAFKA_COMMITTED))
         return rc; /* an abandoned OffsetFetch answer is dropped later */
 
@@ -830,8 +824,8 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
     if (ev)
         rd_kafka_event_destroy(ev);
     if (r == ATTEMPT_RETRY)
-        return with_coordinator(k, group, committed_call, &c, r, deadline,
-                                err, errlen);
+        return with_coordinator(k, group, committed_call, &c, r, deadline, err,
+                                errlen);
     return r == ATTEMPT_OK ? 0 : -1;
 }
 
@@ -882,8 +876,7 @@ static enum attempt describe_call(struct kafka *k, int32_t coord, void *arg,
         rd_kafka_DescribeConsumerGroups_result_groups(
             rd_kafka_event_DescribeConsumerGroups_result(ev), &cnt);
     if (cnt != 1) {
-        snprintf(err, errlen, "DescribeGroups: %zu groups in the answer",
-                 cnt);
+        snprintf(err, errlen, "DescribeGroups: %zu groups in the answer", cnt);
         goto out;
     }
     r = group_error(rd_kafka_ConsumerGroupDescription_error(g[0]),
@@ -906,8 +899,8 @@ int kafka_group_state(struct kafka *k, const char *group, int64_t deadline,
     struct describe d = {group, state, members};
     if (!remaining(deadline))
         return timed_out("DescribeGroups", err, errlen);
-    return with_coordinator(k, group, describe_call, &d, ATTEMPT_OK,
-                            deadline, err, errlen);
+    return with_coordinator(k, group, describe_call, &d, ATTEMPT_OK, deadline,
+                            err, errlen);
 }
 
 struct commit {
@@ -983,8 +976,8 @@ out:
     return r;
 }
 
-int kafka_commit(struct kafka *k, const char *group, struct tp *tps,
-                 size_t n, int64_t deadline, char *err, size_t errlen)
+int kafka_commit(struct kafka *k, const char *group, struct tp *tps, size_t n,
+                 int64_t deadline, char *err, size_t errlen)
 {
     struct commit c = {group, tps, n};
     if (n == 0)

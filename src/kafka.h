@@ -90,8 +90,8 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
 /* Every partition the group has a committed offset for, sorted, in pool
  * memory (*tps, *n; *n may be 0). Returns 0, or -1 with err. */
 int kafka_committed_all(struct kafka *k, struct pool *pool, const char *group,
-                        struct tp **tps, size_t *n, int64_t deadline,
-                        char *err, size_t errlen);
+                        struct tp **tps, size_t *n, int64_t deadline, char *err,
+                        size_t errlen);
 
 /* The group's state as Kafka names it ("Empty", "Stable", "Dead", ...; a
  * group that does not exist is "Dead") and its member count. Returns 0, or
@@ -104,8 +104,8 @@ int kafka_group_state(struct kafka *k, const char *group, int64_t deadline,
  * an admin tool does); targets must be >= 0. Per-partition broker errors go
  * to tps[i].err. Returns 0 when the broker answered (errors or not), -1 with
  * err when the outcome is unknown (timeout, connection lost). */
-int kafka_commit(struct kafka *k, const char *group, struct tp *tps,
-                 size_t n, int64_t deadline, char *err, size_t errlen);
+int kafka_commit(struct kafka *k, const char *group, struct tp *tps, size_t n,
+                 int64_t deadline, char *err, size_t errlen);
 
 /* The __consumer_offsets partition that holds group, as Kafka computes it:
  * abs(Java String.hashCode(group)) % npartitions, where abs maps INT32_MIN

@@ -21,8 +21,7 @@ extern volatile sig_atomic_t log_reopen_pending;
 
 /* Opens the error log (path NULL or "stderr" means standard error) with the
  * given threshold. Returns 0, or -1 with a message in err. */
-int log_open(const char *path, enum log_level level, char *err,
-             size_t errlen);
+int log_open(const char *path, enum log_level level, char *err, size_t errlen);
 /* Opens the access log (NULL: no access log, "stderr": standard error).
  * Returns 0, or -1 with a message in err. */
 int log_open_access(const char *path, char *err, size_t errlen);

@@ -250,15 +250,17 @@ int main(int argc, char **argv)
     }
     bool inherited = inherited_socket();
     if (!inherited && !cfg->listen) {
-        fprintf(stderr, "ckafka-fcgi: %s: listen is missing (and no socket "
-                        "was handed over on fd 0)\n",
+        fprintf(stderr,
+                "ckafka-fcgi: %s: listen is missing (and no socket "
+                "was handed over on fd 0)\n",
                 path);
         config_free(cfg);
         return EX_CONFIG;
     }
     if (geteuid() == 0 && !cfg->user) {
-        fprintf(stderr, "ckafka-fcgi: %s: user is missing: workers never run "
-                        "as root\n",
+        fprintf(stderr,
+                "ckafka-fcgi: %s: user is missing: workers never run "
+                "as root\n",
                 path);
         config_free(cfg);
         return EX_CONFIG;
@@ -271,8 +273,7 @@ int main(int argc, char **argv)
     }
     if (test) {
         config_warnings(cfg, warn_stderr);
-        printf("ckafka-fcgi: configuration file %s test is successful\n",
-               path);
+        printf("ckafka-fcgi: configuration file %s test is successful\n", path);
         config_free(cfg);
         return 0;
     }

@@ -21,8 +21,8 @@ void offsets_tp_init(struct tp *t, const char *topic, int32_t partition)
     t->err = 0;
 }
 
-const char **offsets_topics(struct pool *pool, const struct tp *tps,
-                            size_t n, size_t *count)
+const char **offsets_topics(struct pool *pool, const struct tp *tps, size_t n,
+                            size_t *count)
 {
     const char **v = pool_alloc(pool, (n + 1) * sizeof(*v));
     size_t k = 0;
@@ -47,8 +47,7 @@ unsigned offsets_needs(enum offsets_strategy s, int64_t value)
 {
     switch (s) {
     case OFFSETS_SHIFT:
-    case OFFSETS_ABSOLUTE:
-        return OFFSETS_NEED_START | OFFSETS_NEED_END;
+    case OFFSETS_ABSOLUTE: return OFFSETS_NEED_START | OFFSETS_NEED_END;
     case OFFSETS_TIME:
         if (value == -2)
             return OFFSETS_NEED_START;

@@ -33,8 +33,8 @@ void offsets_tp_init(struct tp *t, const char *topic, int32_t partition);
 /* The distinct topics of tps[0..n) (sorted by topic), in pool memory,
  * NULL-terminated; *count is their number. */
 struct pool;
-const char **offsets_topics(struct pool *pool, const struct tp *tps,
-                            size_t n, size_t *count);
+const char **offsets_topics(struct pool *pool, const struct tp *tps, size_t n,
+                            size_t *count);
 
 /* qsort/bsearch order of struct tp: topic (strcmp), then partition. */
 int offsets_tp_cmp(const void *a, const void *b);

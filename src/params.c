@@ -57,8 +57,8 @@ static int param_cmp(const void *a, const void *b)
 }
 
 int params_parse(struct pool *pool, const char *data, size_t len,
-                 const struct params_limits *lim, struct params *out,
-                 char *err, size_t errlen)
+                 const struct params_limits *lim, struct params *out, char *err,
+                 size_t errlen)
 {
     size_t cap = 0, n = 0;
     struct param *v = NULL;
@@ -116,8 +116,7 @@ int params_parse(struct pool *pool, const char *data, size_t len,
             if (*c == '_')
                 *c = '.';
         if (eq) {
-            if (decode(pool, eq + 1, (size_t)(e - eq - 1), &value, &vlen) <
-                    0 ||
+            if (decode(pool, eq + 1, (size_t)(e - eq - 1), &value, &vlen) < 0 ||
                 !util_utf8_valid(value, vlen)) {
                 snprintf(err, errlen,
                          "malformed value of parameter %s (bad %%-escape, NUL "
@@ -174,8 +173,7 @@ static size_t lower_bound(const struct params *p, const char *key)
 const char *params_get(const struct params *p, const char *name)
 {
     size_t i = lower_bound(p, name);
-    return i < p->n && strcmp(p->v[i].name, name) == 0 ? p->v[i].value
-                                                        : NULL;
+    return i < p->n && strcmp(p->v[i].name, name) == 0 ? p->v[i].value : NULL;
 }
 
 int params_int64(const struct params *p, const char *name, int64_t *out,

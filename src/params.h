@@ -24,9 +24,9 @@ struct params {
 };
 
 struct params_limits {
-    size_t max_params;     /* number of name=value pairs */
-    size_t max_name_len;   /* bytes, decoded */
-    size_t max_value_len;  /* bytes, decoded */
+    size_t max_params;    /* number of name=value pairs */
+    size_t max_name_len;  /* bytes, decoded */
+    size_t max_value_len; /* bytes, decoded */
 };
 
 /* Decodes data[0..len) ("a=1&b=x+y&c=%41"). Empty pairs ("&&") and pairs with
@@ -35,8 +35,8 @@ struct params_limits {
  * a name or value over its limit, too many pairs, a name given twice (also
  * when once with '_' and once with '.'). Returns 0 and fills *out. */
 int params_parse(struct pool *pool, const char *data, size_t len,
-                 const struct params_limits *lim, struct params *out,
-                 char *err, size_t errlen);
+                 const struct params_limits *lim, struct params *out, char *err,
+                 size_t errlen);
 
 /* The value of name, or NULL when absent. Borrowed from the list. */
 const char *params_get(const struct params *p, const char *name);

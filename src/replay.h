@@ -31,7 +31,7 @@ enum replay_result replay_check(struct replay *r, const char *secret_id,
                                 int64_t window);
 
 /* Live entries and slots, scanned under the lock (for the status page). */
-void replay_usage(struct replay *r, int64_t now, int64_t window,
-                  size_t *live, size_t *slots);
+void replay_usage(struct replay *r, int64_t now, int64_t window, size_t *live,
+                  size_t *slots);
 
 #endif

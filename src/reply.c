@@ -89,17 +89,16 @@ const char *reply_message(struct pool *pool, const struct reply *r)
                        detail);
 }
 
-const char *reply_render(struct pool *pool, const struct reply *r,
-                         size_t *len)
+const char *reply_render(struct pool *pool, const struct reply *r, size_t *len)
 {
     json_object *env = json_object_new_object();
     const char *msg = reply_message(pool, r);
 
     json_object_object_add(env, "code",
                            json_object_new_int(table[r->status].code));
-    json_object_object_add(env, r->status == REPLY_OK && r->msg_key ? "msg"
-                                                                     : "message",
-                           json_object_new_string(msg));
+    json_object_object_add(
+        env, r->status == REPLY_OK && r->msg_key ? "msg" : "message",
+        json_object_new_string(msg));
     json_object_object_add(env, "codeDesc",
                            json_object_new_string(table[r->status].desc));
     if (r->status == REPLY_OK && r->data)

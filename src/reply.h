@@ -54,8 +54,7 @@ enum reply_status reply_ok(struct reply *r, json_object *data);
 const char *reply_message(struct pool *pool, const struct reply *r);
 
 /* Renders r as the JSON body (pool memory) and sets *len. */
-const char *reply_render(struct pool *pool, const struct reply *r,
-                         size_t *len);
+const char *reply_render(struct pool *pool, const struct reply *r, size_t *len);
 
 /* Drops r's data. */
 void reply_clear(struct reply *r);

@@ -14,8 +14,14 @@
 #include <sys/mman.h>
 
 const char *const scoreboard_action_names[SB_ACTIONS] = {
-    "GetGroupOffsets", "SetGroupOffset", "SetGroupOffsets", "status",
-    "ping",            "",               "",                "other",
+    "GetGroupOffsets",
+    "SetGroupOffset",
+    "SetGroupOffsets",
+    "status",
+    "ping",
+    "",
+    "",
+    "other",
 };
 
 struct scoreboard *scoreboard_create(char *err, size_t errlen)
@@ -116,9 +122,9 @@ void scoreboard_record(struct scoreboard *sb, int action, int64_t us,
         add(&a->errors, 1);
     add(&a->buckets[scoreboard_bucket(us)], 1);
     uint64_t m = __atomic_load_n(&a->max_us, __ATOMIC_RELAXED);
-    while (u > m && !__atomic_compare_exchange_n(&a->max_us, &m, u, true,
-                                                 __ATOMIC_RELAXED,
-                                                 __ATOMIC_RELAXED))
+    while (u > m &&
+           !__atomic_compare_exchange_n(&a->max_us, &m, u, true,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED))
         ;
     if (inst && *inst) {
         struct sb_instance *in = instance(sb, inst);
@@ -130,8 +136,8 @@ void scoreboard_record(struct scoreboard *sb, int action, int64_t us,
     }
 }
 
-void scoreboard_restart(struct scoreboard *sb, pid_t pid,
-                        enum sb_reason reason, int status)
+void scoreboard_restart(struct scoreboard *sb, pid_t pid, enum sb_reason reason,
+                        int status)
 {
     /* Only the master calls this: no concurrent writer. */
     add(&sb->restarts[reason], 1);

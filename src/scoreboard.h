@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SB_SLOTS 2100 /* 1024 workers, twice during a reload, and spares */
+#define SB_SLOTS 2100  /* 1024 workers, twice during a reload, and spares */
 #define SB_BUCKETS 112 /* latency histogram: 4 buckets per power of two */
 #define SB_INSTANCES 64
 #define SB_RECENT 16
@@ -103,8 +103,8 @@ void scoreboard_record(struct scoreboard *sb, int action, int64_t us,
                        bool error, const char *instance, bool kafka_error);
 
 /* Records a worker replacement. */
-void scoreboard_restart(struct scoreboard *sb, pid_t pid,
-                        enum sb_reason reason, int status);
+void scoreboard_restart(struct scoreboard *sb, pid_t pid, enum sb_reason reason,
+                        int status);
 
 /* The q-quantile (0..1) of an action's latency in microseconds, from the
  * histogram (upper bound of the bucket). 0 when there is no sample. */

@@ -37,14 +37,18 @@ static json_object *action_json(const struct sb_action *a)
 {
     json_object *o = json_object_new_object();
     json_object *lat = json_object_new_object();
-    json_object_object_add(o, "count", json_object_new_int64((int64_t)a->count));
+    json_object_object_add(o, "count",
+                           json_object_new_int64((int64_t)a->count));
     json_object_object_add(o, "errors",
                            json_object_new_int64((int64_t)a->errors));
-    json_object_object_add(lat, "mean",
-                           ms_json(a->count ? (int64_t)(a->sum_us / a->count) : 0));
-    json_object_object_add(lat, "p50", ms_json(scoreboard_quantile_us(a, 0.50)));
-    json_object_object_add(lat, "p90", ms_json(scoreboard_quantile_us(a, 0.90)));
-    json_object_object_add(lat, "p99", ms_json(scoreboard_quantile_us(a, 0.99)));
+    json_object_object_add(
+        lat, "mean", ms_json(a->count ? (int64_t)(a->sum_us / a->count) : 0));
+    json_object_object_add(lat, "p50",
+                           ms_json(scoreboard_quantile_us(a, 0.50)));
+    json_object_object_add(lat, "p90",
+                           ms_json(scoreboard_quantile_us(a, 0.90)));
+    json_object_object_add(lat, "p99",
+                           ms_json(scoreboard_quantile_us(a, 0.99)));
     json_object_object_add(lat, "max", ms_json((int64_t)a->max_us));
     json_object_object_add(o, "latency_ms", lat);
     return o;
@@ -116,7 +120,8 @@ static json_object *render(const struct config *cfg, struct scoreboard *sb,
                                json_object_new_int64(e->wall_ms / 1000));
         json_object_object_add(x, "pid", json_object_new_int(e->pid));
         json_object_object_add(
-            x, "reason", json_object_new_string(scoreboard_reason_name(e->reason)));
+            x, "reason",
+            json_object_new_string(scoreboard_reason_name(e->reason)));
         json_object_object_add(x, "status", json_object_new_int(e->status));
         json_object_array_add(recent, x);
     }
@@ -150,7 +155,8 @@ static json_object *render(const struct config *cfg, struct scoreboard *sb,
         json_object_object_add(x, "requests",
                                json_object_new_int64((int64_t)in->requests));
         json_object_object_add(
-            x, "kafka_errors", json_object_new_int64((int64_t)in->kafka_errors));
+            x, "kafka_errors",
+            json_object_new_int64((int64_t)in->kafka_errors));
         json_object_object_add(insts, in->id, x);
     }
     json_object_object_add(o, "instances", insts);

@@ -34,8 +34,8 @@ static volatile sig_atomic_t got_stop, got_hup, got_usr1, got_chld;
 struct child {
     pid_t pid;
     uint32_t generation;
-    bool term_sent;     /* asked to stop (reload, shutdown) */
-    int planned;        /* enum sb_reason we caused, or -1 */
+    bool term_sent; /* asked to stop (reload, shutdown) */
+    int planned;    /* enum sb_reason we caused, or -1 */
 };
 
 struct master {
@@ -60,20 +60,11 @@ static void on_signal(int sig)
     switch (sig) {
     case SIGTERM:
     case SIGQUIT:
-    case SIGINT:
-        got_stop++;
-        break;
-    case SIGHUP:
-        got_hup = 1;
-        break;
-    case SIGUSR1:
-        got_usr1 = 1;
-        break;
-    case SIGCHLD:
-        got_chld = 1;
-        break;
-    default: /* SIGALRM: the heartbeat only wakes sigsuspend */
-        break;
+    case SIGINT: got_stop++; break;
+    case SIGHUP: got_hup = 1; break;
+    case SIGUSR1: got_usr1 = 1; break;
+    case SIGCHLD: got_chld = 1; break;
+    default: /* SIGALRM: the heartbeat only wakes sigsuspend */ break;
     }
     errno = saved;
 }
@@ -133,8 +124,7 @@ static int spawn(struct master *m)
         struct itimerval none = {{0, 0}, {0, 0}};
         setitimer(ITIMER_REAL, &none, NULL);
         s->pid = getpid();
-        struct worker_env env = {m->cfg, m->listen_fd, m->replay, m->sb,
-                                 slot};
+        struct worker_env env = {m->cfg, m->listen_fd, m->replay, m->sb, slot};
         worker_main(&env);
     }
     s->pid = pid;
@@ -220,8 +210,7 @@ static void reap(struct master *m)
         if (reason == SB_REASON_CRASH || reason == SB_REASON_EXIT)
             note_crash(m);
         m->kids[slot] = (struct child){0, 0, false, -1};
-        __atomic_store_n(&m->sb->slots[slot].state, SB_FREE,
-                         __ATOMIC_RELEASE);
+        __atomic_store_n(&m->sb->slots[slot].state, SB_FREE, __ATOMIC_RELEASE);
         m->sb->slots[slot].pid = 0;
     }
 }
@@ -290,8 +279,8 @@ static void maintain(struct master *m, int64_t now)
         }
     }
     int cur_ready = cur_live - cur_starting;
-    for (int i = 0; i < SB_SLOTS && old_active > 0 &&
-                    cur_ready + old_active > target;
+    for (int i = 0;
+         i < SB_SLOTS && old_active > 0 && cur_ready + old_active > target;
          i++) {
         struct child *k = &m->kids[i];
         if (k->pid && !k->term_sent && k->generation != m->generation) {
@@ -376,8 +365,7 @@ static void reload(struct master *m)
         (!c->user && !m->cfg->user) ||
             (c->user && m->cfg->user && strcmp(c->user, m->cfg->user) == 0),
         (!c->group && !m->cfg->group) ||
-            (c->group && m->cfg->group &&
-             strcmp(c->group, m->cfg->group) == 0),
+            (c->group && m->cfg->group && strcmp(c->group, m->cfg->group) == 0),
         c->replay_cache_size == m->cfg->replay_cache_size,
     };
     for (size_t i = 0; i < UTIL_ARRAY_LEN(fixed); i++)
@@ -385,8 +373,8 @@ static void reload(struct master *m)
             log_warn("reload: %s changed; it takes effect at the next "
                      "restart",
                      fixed[i]);
-    if (log_open(c->error_log, (enum log_level)c->log_level, err,
-                 sizeof(err)) < 0 ||
+    if (log_open(c->error_log, (enum log_level)c->log_level, err, sizeof(err)) <
+            0 ||
         log_open_access(c->access_log, err, sizeof(err)) < 0 ||
         audit_open(c, err, sizeof(err)) < 0) {
         log_error("reload failed, the running configuration stays: %s", err);

@@ -154,24 +154,24 @@ static void access_line(const struct request *req, const struct action_ctx *c,
     json_object *o = json_object_new_object();
     log_timestamp(ts, sizeof(ts));
     json_object_object_add(o, "time", json_object_new_string(ts));
-    json_object_object_add(o, "client", json_object_new_string(
-                                            req->client ? req->client : ""));
-    json_object_object_add(o, "pid", json_object_new_int((int)getpid()));
-    json_object_object_add(o, "method", json_object_new_string(
-                                            req->method ? req->method : ""));
-    json_object_object_add(o, "path", json_object_new_string(
-                                          req->path ? req->path : ""));
-    json_object_object_add(o, "action", json_object_new_string(
-                                            c->action ? c->action : ""));
     json_object_object_add(
-        o, "instance", json_object_new_string(c->inst ? c->inst->id : ""));
+        o, "client", json_object_new_string(req->client ? req->client : ""));
+    json_object_object_add(o, "pid", json_object_new_int((int)getpid()));
+    json_object_object_add(
+        o, "method", json_object_new_string(req->method ? req->method : ""));
+    json_object_object_add(o, "path",
+                           json_object_new_string(req->path ? req->path : ""));
+    json_object_object_add(o, "action",
+                           json_object_new_string(c->action ? c->action : ""));
+    json_object_object_add(o, "instance",
+                           json_object_new_string(c->inst ? c->inst->id : ""));
     json_object_object_add(o, "group",
                            json_object_new_string(c->group ? c->group : ""));
     json_object_object_add(o, "code", json_object_new_int(code));
     json_object_object_add(o, "ms", ms_json(us));
-    log_access("%s", json_object_to_json_string_ext(
-                         o, JSON_C_TO_STRING_PLAIN |
-                                JSON_C_TO_STRING_NOSLASHESCAPE));
+    log_access("%s",
+               json_object_to_json_string_ext(
+                   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
 }
 
@@ -208,8 +208,8 @@ static void serve(const struct worker_env *env, FCGX_Request *fr,
     if (request_parse(pool, &raw, env->cfg, &req, &c.reply) == REPLY_OK) {
         if (status_path_matches(env->cfg, req.path)) {
             const char *ctype;
-            c.action = status_serve(env->cfg, env->sb, env->replay, &req,
-                                    pool, &body, &len, &ctype);
+            c.action = status_serve(env->cfg, env->sb, env->replay, &req, pool,
+                                    &body, &len, &ctype);
             respond(fr, ctype, body, len);
             goto done;
         }
@@ -221,8 +221,8 @@ done:;
     int64_t us = util_mono_us() - c.started_us;
     int code = reply_code(c.reply.status);
     const char *inst = c.inst ? c.inst->id : NULL;
-    scoreboard_record(env->sb, scoreboard_action_index(c.action), us,
-                      code != 0, inst, c.reply.status == REPLY_KAFKA);
+    scoreboard_record(env->sb, scoreboard_action_index(c.action), us, code != 0,
+                      inst, c.reply.status == REPLY_KAFKA);
     if (env->cfg->slowlog_ms && us >= env->cfg->slowlog_ms * 1000) {
         char calls[1024];
         kafka_trace_format(calls, sizeof(calls));

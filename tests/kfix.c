@@ -38,10 +38,10 @@ static rd_kafka_t *client(rd_kafka_type_t type, const char *group)
     rd_kafka_conf_t *c = rd_kafka_conf_new();
     if (rd_kafka_conf_set(c, "bootstrap.servers", boot, e, sizeof(e)) ||
         (group && rd_kafka_conf_set(c, "group.id", group, e, sizeof(e))) ||
-        (group && rd_kafka_conf_set(c, "enable.auto.commit", "false", e,
-                                    sizeof(e))) ||
-        (group && rd_kafka_conf_set(c, "auto.offset.reset", "earliest", e,
-                                    sizeof(e))) ||
+        (group &&
+         rd_kafka_conf_set(c, "enable.auto.commit", "false", e, sizeof(e))) ||
+        (group &&
+         rd_kafka_conf_set(c, "auto.offset.reset", "earliest", e, sizeof(e))) ||
         rd_kafka_conf_set(c, "log_level", "3", e, sizeof(e)))
         die("conf", e);
     rd_kafka_t *rk = rd_kafka_new(type, c, e, sizeof(e));
@@ -79,8 +79,8 @@ static int create(const char *topic, int parts)
     char e[512];
     rd_kafka_t *rk = client(RD_KAFKA_PRODUCER, NULL);
     rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(topic, parts, 1, e,
-                                                    sizeof(e));
+    rd_kafka_NewTopic_t *nt =
+        rd_kafka_NewTopic_new(topic, parts, 1, e, sizeof(e));
     if (!nt)
         die("NewTopic", e);
     rd_kafka_CreateTopics(rk, &nt, 1, NULL, q);
@@ -96,8 +96,8 @@ static int create(const char *topic, int parts)
         rd_kafka_topic_result_error(r[0]) !=
             RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
         die(topic, rd_kafka_topic_result_error_string(r[0]));
-    printf("%s\n", n == 1 && rd_kafka_topic_result_error(r[0]) ? "exists"
-                                                               : "created");
+    printf("%s\n",
+           n == 1 && rd_kafka_topic_result_error(r[0]) ? "exists" : "created");
     rd_kafka_event_destroy(ev);
     rd_kafka_NewTopic_destroy(nt);
     wait_ready(rk, topic, parts);
@@ -119,8 +119,7 @@ static int produce(const char *topic, int part, long count, long long ts0,
                 rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(part),
                 RD_KAFKA_V_VALUE(buf, (size_t)n),
                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                RD_KAFKA_V_TIMESTAMP(ts0 ? ts0 + i * step : 0),
-                RD_KAFKA_V_END);
+                RD_KAFKA_V_TIMESTAMP(ts0 ? ts0 + i * step : 0), RD_KAFKA_V_END);
             if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
                 rd_kafka_poll(rk, 10);
         } while (err == RD_KAFKA_RESP_ERR__QUEUE_FULL);
@@ -136,7 +135,8 @@ static int produce(const char *topic, int part, long count, long long ts0,
 static int commit(const char *group, int argc, char **argv)
 {
     rd_kafka_t *rk = client(RD_KAFKA_CONSUMER, group);
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(argc);
+    rd_kafka_topic_partition_list_t *l =
+        rd_kafka_topic_partition_list_new(argc);
     for (int i = 0; i < argc; i++) {
         char *spec = strdup(argv[i]);
         char *colon = strrchr(spec, ':'), *eq;
@@ -178,7 +178,8 @@ static int consume(const char *group, int argc, char **argv)
 {
     rd_kafka_t *rk = client(RD_KAFKA_CONSUMER, group);
     rd_kafka_poll_set_consumer(rk);
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(argc);
+    rd_kafka_topic_partition_list_t *l =
+        rd_kafka_topic_partition_list_new(argc);
     for (int i = 0; i < argc; i++)
         rd_kafka_topic_partition_list_add(l, argv[i], RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t err = rd_kafka_subscribe(rk, l);

@@ -35,10 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *sig = params_get(&p, "Signature");
         bool post = strcmp(field[0], "POST") == 0;
         enum auth_alg alg = auth_alg_of(&p);
-        auth_check(pool, alg, field[3], field[0], field[1], field[2], &p,
-                   post, sig ? sig : "");
-        if (auth_check(pool, alg, NULL, field[0], field[1], field[2], &p,
-                       post, sig ? sig : ""))
+        auth_check(pool, alg, field[3], field[0], field[1], field[2], &p, post,
+                   sig ? sig : "");
+        if (auth_check(pool, alg, NULL, field[0], field[1], field[2], &p, post,
+                       sig ? sig : ""))
             abort(); /* an unknown key must never pass */
     }
     pool_reset(pool);

@@ -68,8 +68,8 @@ static void every_vector_verifies(void **state)
         auth_sign(alg_of(v->sts), v->key, v->sts, strlen(v->sts), sig);
         if (strcmp(sig, v->sig) != 0)
             fail_msg("vector %zu: signed %s, expected %s", i, sig, v->sig);
-        assert_true(auth_verify(alg_of(v->sts), v->key, v->sts,
-                                strlen(v->sts), v->sig));
+        assert_true(auth_verify(alg_of(v->sts), v->key, v->sts, strlen(v->sts),
+                                v->sig));
     }
 }
 
@@ -107,8 +107,7 @@ static void rebuild(const char *sts, const char *sig, struct req *r)
     r->method[m] = '\0';
     const char *slash = strchr(sts + m, '/');
     const char *q = strchr(sts, '?');
-    snprintf(r->host, sizeof(r->host), "%.*s", (int)(slash - sts - m),
-             sts + m);
+    snprintf(r->host, sizeof(r->host), "%.*s", (int)(slash - sts - m), sts + m);
     snprintf(r->path, sizeof(r->path), "%.*s", (int)(q - slash), slash);
     r->query[0] = '\0';
     char *pairs = strdup(q + 1), *save = NULL;
@@ -152,8 +151,7 @@ static void string_to_sign_is_rebuilt_exactly(void **state)
         rebuild(vectors[i].sts, vectors[i].sig, &r);
         const char *sts = sts_of(pool, &r, &ps);
         if (strcmp(sts, vectors[i].sts) != 0)
-            fail_msg("vector %zu:\n got  %s\n want %s", i, sts,
-                     vectors[i].sts);
+            fail_msg("vector %zu:\n got  %s\n want %s", i, sts, vectors[i].sts);
         assert_int_equal(auth_alg_of(&ps), alg_of(vectors[i].sts));
         assert_true(auth_verify(auth_alg_of(&ps), vectors[i].key, sts,
                                 strlen(sts), params_get(&ps, "Signature")));
@@ -223,15 +221,12 @@ static void at_values_left_out_under_post_only(void **state)
     const struct params_limits lim = {100, 64, 256};
     const char *q = "Action=X&file=%40%2Fetc%2Fpasswd&b=1&Signature=s";
     (void)state;
-    assert_int_equal(params_parse(pool, q, strlen(q), &lim, &ps, err,
-                                  sizeof(err)),
-                     0);
-    assert_string_equal(
-        auth_string_to_sign(pool, "POST", "h", "/p", &ps, true),
-        "POSTh/p?Action=X&b=1");
-    assert_string_equal(
-        auth_string_to_sign(pool, "GET", "h", "/p", &ps, false),
-        "GETh/p?Action=X&b=1&file=@/etc/passwd");
+    assert_int_equal(
+        params_parse(pool, q, strlen(q), &lim, &ps, err, sizeof(err)), 0);
+    assert_string_equal(auth_string_to_sign(pool, "POST", "h", "/p", &ps, true),
+                        "POSTh/p?Action=X&b=1");
+    assert_string_equal(auth_string_to_sign(pool, "GET", "h", "/p", &ps, false),
+                        "GETh/p?Action=X&b=1&file=@/etc/passwd");
     pool_free(pool);
 }
 
@@ -243,9 +238,8 @@ static void at_values_signed_either_way_under_post(void **state)
     const struct params_limits lim = {100, 64, 256};
     const char *q = "Action=X&file=%40f&Version=3&b=1&Signature=s";
     (void)state;
-    assert_int_equal(params_parse(pool, q, strlen(q), &lim, &ps, err,
-                                  sizeof(err)),
-                     0);
+    assert_int_equal(
+        params_parse(pool, q, strlen(q), &lim, &ps, err, sizeof(err)), 0);
     const char *s1 = "POSTh/p?Action=X&Version=3&b=1";
     const char *s2 = "POSTh/p?Action=X&Version=3&b=1&file=@f";
     auth_sign(AUTH_HMAC_SHA1, "k", s1, strlen(s1), without);
@@ -256,8 +250,8 @@ static void at_values_signed_either_way_under_post(void **state)
                            true, with));
     assert_false(auth_check(pool, AUTH_HMAC_SHA1, "K", "POST", "h", "/p", &ps,
                             true, with));
-    assert_false(auth_check(pool, AUTH_HMAC_SHA1, NULL, "POST", "h", "/p",
-                            &ps, true, with));
+    assert_false(auth_check(pool, AUTH_HMAC_SHA1, NULL, "POST", "h", "/p", &ps,
+                            true, with));
     /* GET signs every value; there is no second form. */
     const char *g = "GETh/p?Action=X&Version=3&b=1";
     auth_sign(AUTH_HMAC_SHA1, "k", g, strlen(g), without);
@@ -275,9 +269,8 @@ static void unknown_and_empty_parameters_are_signed(void **state)
     const char *q = "Region=&Token=tok&Version=2017-03-12&RequestSource=x&"
                     "RequestClient=SDK_PHP_2.0.9&Signature=s&Action=A";
     (void)state;
-    assert_int_equal(params_parse(pool, q, strlen(q), &lim, &ps, err,
-                                  sizeof(err)),
-                     0);
+    assert_int_equal(
+        params_parse(pool, q, strlen(q), &lim, &ps, err, sizeof(err)), 0);
     assert_string_equal(
         auth_string_to_sign(pool, "GET", "h:1", "/v2/index.php", &ps, false),
         "GETh:1/v2/index.php?Action=A&Region=&RequestClient=SDK_PHP_2.0.9&"
@@ -297,9 +290,8 @@ static void eleven_elements_sort_bytewise(void **state)
         snprintf(e, sizeof(e), "&topics_%d=t%d", i, i);
         strcat(q, e);
     }
-    assert_int_equal(params_parse(pool, q, strlen(q), &lim, &ps, err,
-                                  sizeof(err)),
-                     0);
+    assert_int_equal(
+        params_parse(pool, q, strlen(q), &lim, &ps, err, sizeof(err)), 0);
     assert_string_equal(
         auth_string_to_sign(pool, "GET", "h", "/p", &ps, false),
         "GETh/p?topics.0=t0&topics.1=t1&topics.10=t10&topics.11=t11&"
@@ -323,8 +315,8 @@ static void malformed_signatures_fail(void **state)
     sig[3] = sig[3] == 'A' ? 'B' : 'A';
     assert_false(auth_verify(a, v->key, v->sts, strlen(v->sts), sig));
     /* The SHA-1 signature of the SHA-256 vector's string is not accepted. */
-    assert_false(auth_verify(AUTH_HMAC_SHA1, v->key, v->sts, strlen(v->sts),
-                             v->sig));
+    assert_false(
+        auth_verify(AUTH_HMAC_SHA1, v->key, v->sts, strlen(v->sts), v->sig));
     /* Far longer than any signature: refused on length. */
     char big[300];
     memset(big, 'A', sizeof(big) - 1);

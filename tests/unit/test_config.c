@@ -8,51 +8,51 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <stdlib.h>
 #include <unistd.h>
 
-#define BASE                                                                  \
-    "[instance a]\n"                                                          \
-    "bootstrap.servers = 127.0.0.1:9092\n"                                    \
-    "[key K1]\n"                                                              \
-    "secret = s\n"                                                            \
+#define BASE                                                                   \
+    "[instance a]\n"                                                           \
+    "bootstrap.servers = 127.0.0.1:9092\n"                                     \
+    "[key K1]\n"                                                               \
+    "secret = s\n"                                                             \
     "instances = a\n"
 
 static void full_file(void **state)
 {
     char err[512];
     (void)state;
-    struct config *c = config_parse(
-        "# comment\n"
-        "; another\n"
-        "listen = /run/x.sock\n"
-        "listen_mode = 0600\n"
-        "workers = 8\n"
-        "max_requests = 1000\n"
-        "kafka_timeout = 250ms\n"
-        "request_timeout = 2m\n"
-        "signature_window = 60s\n"
-        "max_body = 1m\n"
-        "audit_fsync = off\n"
-        "log_level = debug\n"
-        "status_allow = 10.0.0.0/8, ::1 192.168.1.5\n"
-        "\n"
-        "[instance prod]\n"
-        "bootstrap.servers = k1:9092,k2:9092\n"
-        "security.protocol = SASL_SSL\n"
-        "sasl.password = \" spaced # not a comment \"\n"
-        "[instance test]\n"
-        "bootstrap.servers = t:9092\n"
-        "[key AKIDa]\n"
-        "secret = abc=def#ghi\n"
-        "instances = prod, test\n"
-        "[key AKIDb]\n"
-        "secret = x\n"
-        "instances = *\n",
-        "t.conf", err, sizeof(err));
+    struct config *c =
+        config_parse("# comment\n"
+                     "; another\n"
+                     "listen = /run/x.sock\n"
+                     "listen_mode = 0600\n"
+                     "workers = 8\n"
+                     "max_requests = 1000\n"
+                     "kafka_timeout = 250ms\n"
+                     "request_timeout = 2m\n"
+                     "signature_window = 60s\n"
+                     "max_body = 1m\n"
+                     "audit_fsync = off\n"
+                     "log_level = debug\n"
+                     "status_allow = 10.0.0.0/8, ::1 192.168.1.5\n"
+                     "\n"
+                     "[instance prod]\n"
+                     "bootstrap.servers = k1:9092,k2:9092\n"
+                     "security.protocol = SASL_SSL\n"
+                     "sasl.password = \" spaced # not a comment \"\n"
+                     "[instance test]\n"
+                     "bootstrap.servers = t:9092\n"
+                     "[key AKIDa]\n"
+                     "secret = abc=def#ghi\n"
+                     "instances = prod, test\n"
+                     "[key AKIDb]\n"
+                     "secret = x\n"
+                     "instances = *\n",
+                     "t.conf", err, sizeof(err));
     if (!c)
         fail_msg("%s", err);
     assert_string_equal(c->listen, "/run/x.sock");
@@ -141,7 +141,8 @@ static const struct {
     {"[instance a b]\n", "one word"},
     {"[pool a]\n", "unknown section [pool]"},
     {"[instance a\n", "malformed section header"},
-    {BASE "[instance a]\nbootstrap.servers = x\n", "instance a is defined twice"},
+    {BASE "[instance a]\nbootstrap.servers = x\n",
+     "instance a is defined twice"},
     {"[instance a]\nclient.id = x\n[key K]\nsecret = s\ninstances = a\n",
      "t.conf:1: [instance a] bootstrap.servers is missing"},
     {"[instance a]\nbootstrap.servers = x\nbootstrap.servers = y\n",
@@ -168,8 +169,8 @@ static void refusals(void **state)
     (void)state;
     for (size_t i = 0; i < UTIL_ARRAY_LEN(bad); i++) {
         err[0] = '\0';
-        struct config *c = config_parse(bad[i].text, "t.conf", err,
-                                        sizeof(err));
+        struct config *c =
+            config_parse(bad[i].text, "t.conf", err, sizeof(err));
         if (c) {
             config_free(c);
             fail_msg("accepted:\n%s", bad[i].text);

@@ -17,13 +17,15 @@ static void coordinator_partition(void **state)
     } rows[] = {
         {"polygenelubricants", 50, 0}, /* hashCode is Integer.MIN_VALUE */
         {"polygenelubricants", 7, 0},
-        {"consumerGroup1", 50, 6},     /* negative hash: 42 with a mask */
+        {"consumerGroup1", 50, 6}, /* negative hash: 42 with a mask */
         {"consumerGroup1", 7, 0},
         {"my group", 50, 21},
         {"g", 50, 3},
         {"", 50, 0},
-        {"\xe7\xbb\x84" "1", 50, 11},          /* 组1 */
-        {"g\xf0\x9f\x98\x80x", 50, 12},        /* a surrogate pair */
+        {"\xe7\xbb\x84"
+         "1",
+         50, 11},                       /* 组1 */
+        {"g\xf0\x9f\x98\x80x", 50, 12}, /* a surrogate pair */
         {"npv7zwpvqmjpzjs5", 50, 8},
         {"anything", 1, 0},
     };

@@ -91,8 +91,8 @@ static void plan_table(void **state)
     };
     (void)state;
     for (size_t i = 0; i < UTIL_ARRAY_LEN(rows); i++) {
-        struct tp t = mk(rows[i].committed, rows[i].start, rows[i].end,
-                         rows[i].found);
+        struct tp t =
+            mk(rows[i].committed, rows[i].start, rows[i].end, rows[i].found);
         size_t bad = 99;
         assert_int_equal(offsets_plan(rows[i].s, rows[i].value, &t, 1, &bad),
                          0);

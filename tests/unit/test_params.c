@@ -40,8 +40,9 @@ static void names_are_case_sensitive(void **state)
     struct params ps;
     char err[256];
     (void)state;
-    assert_int_equal(parse(p, "Timestamp=1700000000&timestamp=-2&offset=3&"
-                              "Offset=4",
+    assert_int_equal(parse(p,
+                           "Timestamp=1700000000&timestamp=-2&offset=3&"
+                           "Offset=4",
                            &ps, err),
                      0);
     assert_string_equal(params_get(&ps, "Timestamp"), "1700000000");
@@ -57,9 +58,8 @@ static void underscore_is_dot(void **state)
     struct params ps;
     char err[256];
     (void)state;
-    assert_int_equal(parse(p, "topics_0=a&topics.1=b&Signature_Method=x", &ps,
-                           err),
-                     0);
+    assert_int_equal(
+        parse(p, "topics_0=a&topics.1=b&Signature_Method=x", &ps, err), 0);
     assert_string_equal(params_get(&ps, "topics.0"), "a");
     assert_string_equal(params_get(&ps, "topics.1"), "b");
     assert_string_equal(params_get(&ps, "Signature.Method"), "x");
@@ -73,11 +73,9 @@ static void sorted_bytewise(void **state)
     struct params ps;
     char err[256];
     (void)state;
-    assert_int_equal(parse(p, "b=1&topics.2=x&A=1&topics.10=y&a=1&topics.1=z",
-                           &ps, err),
-                     0);
-    const char *order[] = {"A", "a", "b", "topics.1", "topics.10",
-                           "topics.2"};
+    assert_int_equal(
+        parse(p, "b=1&topics.2=x&A=1&topics.10=y&a=1&topics.1=z", &ps, err), 0);
+    const char *order[] = {"A", "a", "b", "topics.1", "topics.10", "topics.2"};
     assert_int_equal(ps.n, 6);
     for (size_t i = 0; i < ps.n; i++)
         assert_string_equal(ps.v[i].name, order[i]);
@@ -111,10 +109,10 @@ static const struct {
     {"%zz=1", "%zz"},
     {"a=%00", "a"},
     {"a%00=1", "a"},
-    {"a=%ff", "a"},         /* invalid UTF-8 */
-    {"a=%c3%28", "a"},      /* bad continuation */
-    {"a=%ed%a0%80", "a"},   /* surrogate */
-    {"a=%c0%af", "a"},      /* overlong */
+    {"a=%ff", "a"},       /* invalid UTF-8 */
+    {"a=%c3%28", "a"},    /* bad continuation */
+    {"a=%ed%a0%80", "a"}, /* surrogate */
+    {"a=%c0%af", "a"},    /* overlong */
     {"a=1&a=2", "a"},
     {"topics_0=a&topics.0=b", "topics.0"},
     {"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn=1",
@@ -145,33 +143,29 @@ static void limits(void **state)
     char err[256], buf[4096];
     struct params_limits small = {3, 8, 5};
     (void)state;
-    assert_int_equal(params_parse(p, "a=1&b=2&c=3", 11, &small, &ps, err,
-                                  sizeof(err)),
-                     0);
+    assert_int_equal(
+        params_parse(p, "a=1&b=2&c=3", 11, &small, &ps, err, sizeof(err)), 0);
     /* Empty pairs do not count against max_params. */
-    assert_int_equal(params_parse(p, "a=1&&&&b=2&&c=3&", 16, &small, &ps, err,
-                                  sizeof(err)),
-                     0);
-    assert_int_equal(params_parse(p, "a=1&b=2&c=3&d=4", 15, &small, &ps, err,
-                                  sizeof(err)),
-                     -1);
+    assert_int_equal(
+        params_parse(p, "a=1&&&&b=2&&c=3&", 16, &small, &ps, err, sizeof(err)),
+        0);
+    assert_int_equal(
+        params_parse(p, "a=1&b=2&c=3&d=4", 15, &small, &ps, err, sizeof(err)),
+        -1);
     assert_non_null(strstr(err, "too many parameters"));
-    assert_int_equal(params_parse(p, "abcdefghi=1", 11, &small, &ps, err,
-                                  sizeof(err)),
-                     -1);
+    assert_int_equal(
+        params_parse(p, "abcdefghi=1", 11, &small, &ps, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "too long"));
-    assert_int_equal(params_parse(p, "a=123456", 8, &small, &ps, err,
-                                  sizeof(err)),
-                     -1);
+    assert_int_equal(
+        params_parse(p, "a=123456", 8, &small, &ps, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "parameter a"));
     /* The value limit counts decoded bytes: %41 is one. */
-    assert_int_equal(params_parse(p, "a=%41%41%41%41%41", 17, &small, &ps, err,
-                                  sizeof(err)),
-                     0);
+    assert_int_equal(
+        params_parse(p, "a=%41%41%41%41%41", 17, &small, &ps, err, sizeof(err)),
+        0);
     /* Not NUL-terminated input: only len bytes are read. */
     memcpy(buf, "a=1&b=2XXXX", 11);
-    assert_int_equal(params_parse(p, buf, 7, &small, &ps, err, sizeof(err)),
-                     0);
+    assert_int_equal(params_parse(p, buf, 7, &small, &ps, err, sizeof(err)), 0);
     assert_string_equal(params_get(&ps, "b"), "2");
     pool_free(p);
 }
@@ -259,9 +253,8 @@ static void arrays_in_numeric_order(void **state)
     }
     assert_null(v[12]);
 
-    assert_int_equal(parse(p, "topics.5=b&topics.0=a&topicsX=z&topic.1=y",
-                           &ps, err),
-                     0);
+    assert_int_equal(
+        parse(p, "topics.5=b&topics.0=a&topicsX=z&topic.1=y", &ps, err), 0);
     assert_int_equal(params_array(p, &ps, "topics", &v, &n, err, sizeof(err)),
                      0);
     assert_int_equal(n, 2);
@@ -278,9 +271,8 @@ static void arrays_in_numeric_order(void **state)
 static void arrays_refused(void **state)
 {
     static const char *const cases[] = {
-        "topics.01=a",  "topics.x=a",       "topics.1.2=a",
-        "topics.=a",    "topics.-1=a",      "topics.0=",
-        "topics=a",     "topics.1234567890=a",
+        "topics.01=a", "topics.x=a", "topics.1.2=a", "topics.=a",
+        "topics.-1=a", "topics.0=",  "topics=a",     "topics.1234567890=a",
     };
     struct pool *p = pool_new();
     struct params ps;

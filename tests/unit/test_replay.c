@@ -30,8 +30,7 @@ static void fresh_then_seen(void **state)
     assert_int_equal(replay_check(r, "AKIE", NOW, 7, NOW, WINDOW),
                      REPLAY_FRESH);
     /* The SecretId is hashed with its end: "AK"+"ID" is not "AKI"+"D". */
-    assert_int_equal(replay_check(r, "AKI", NOW, 7, NOW, WINDOW),
-                     REPLAY_FRESH);
+    assert_int_equal(replay_check(r, "AKI", NOW, 7, NOW, WINDOW), REPLAY_FRESH);
     size_t live, slots;
     replay_usage(r, NOW, WINDOW, &live, &slots);
     assert_int_equal(live, 5);
@@ -76,10 +75,9 @@ static void full_refuses_instead_of_forgetting(void **state)
         still += replay_check(r, "A", NOW, n, NOW, WINDOW) == REPLAY_SEEN;
     assert_int_equal(still, fresh);
     /* Once the window has passed, room comes back. */
-    assert_int_equal(
-        replay_check(r, "A", NOW + WINDOW + 5, 1u << 30, NOW + WINDOW + 5,
-                     WINDOW),
-        REPLAY_FRESH);
+    assert_int_equal(replay_check(r, "A", NOW + WINDOW + 5, 1u << 30,
+                                  NOW + WINDOW + 5, WINDOW),
+                     REPLAY_FRESH);
     replay_destroy(r);
 }
 

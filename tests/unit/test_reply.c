@@ -53,16 +53,15 @@ static void error_envelopes(void **state)
     struct reply r = {0};
     (void)state;
     reply_fail(&r, p, REPLY_PARAM_MISSING, "missing parameter: %s", "group");
-    assert_string_equal(render(p, &r),
-                        "{\"code\":4000,\"message\":\"(9003)missing "
-                        "parameter: group\",\"codeDesc\":\"InvalidParameter\"}");
+    assert_string_equal(
+        render(p, &r), "{\"code\":4000,\"message\":\"(9003)missing "
+                       "parameter: group\",\"codeDesc\":\"InvalidParameter\"}");
     reply_fail(&r, p, REPLY_ACTION_UNKNOWN, "%s", "");
     assert_string_equal(render(p, &r),
                         "{\"code\":4000,\"message\":\"(9001)interface not "
                         "exist\",\"codeDesc\":\"InvalidParameter\"}");
     reply_fail(&r, p, REPLY_TOPIC_UNKNOWN, "%s", "t1, t2");
-    assert_string_equal(reply_message(p, &r),
-                        "(10012)topic not exist: t1, t2");
+    assert_string_equal(reply_message(p, &r), "(10012)topic not exist: t1, t2");
     reply_fail(&r, p, REPLY_INSTANCE_UNKNOWN, "%s", "");
     assert_string_equal(reply_message(p, &r), "(10006)instance not exist");
     reply_fail(&r, p, REPLY_GROUP_NOT_EMPTY, "group g is %s", "Stable");

@@ -89,27 +89,31 @@ static void refusals(void **state)
     assert_non_null(strstr(r.detail, "PUT"));
     assert_string_equal(req.path, "/v2/index.php"); /* for the access log */
 
-    raw = (struct request_raw){.method = "POST", .uri = "/v2/index.php",
-                               .body_too_large = true};
+    raw = (struct request_raw){
+        .method = "POST", .uri = "/v2/index.php", .body_too_large = true};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
     assert_non_null(strstr(r.detail, "1024 bytes"));
 
-    raw = (struct request_raw){.method = "POST", .uri = "/v2/index.php",
+    raw = (struct request_raw){.method = "POST",
+                               .uri = "/v2/index.php",
                                .content_type = "multipart/form-data; b=x",
-                               .body = "", .body_len = 0};
+                               .body = "",
+                               .body_len = 0};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
     assert_non_null(strstr(r.detail, "multipart/form-data"));
 
-    raw = (struct request_raw){.method = "POST", .uri = "/v2/index.php",
+    raw = (struct request_raw){.method = "POST",
+                               .uri = "/v2/index.php",
                                .content_type = "application/json",
-                               .body = "{}", .body_len = 2};
+                               .body = "{}",
+                               .body_len = 2};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
 
-    raw = (struct request_raw){.method = "GET", .uri = "/v2/index.php?a=%",
-                               .query = "a=%"};
+    raw = (struct request_raw){
+        .method = "GET", .uri = "/v2/index.php?a=%", .query = "a=%"};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
     assert_non_null(strstr(r.detail, "parameter a"));
@@ -121,8 +125,8 @@ static void path_without_request_uri(void **state)
     struct pool *p = pool_new();
     struct request req;
     struct reply r = {0};
-    struct request_raw raw = {.method = "GET", .script_name = "/v2/index.php",
-                              .query = ""};
+    struct request_raw raw = {
+        .method = "GET", .script_name = "/v2/index.php", .query = ""};
     (void)state;
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r), REPLY_OK);
     assert_string_equal(req.path, "/v2/index.php");
