@@ -39,7 +39,8 @@ test('inherits the FastCGI socket on fd 0 from spawn-fcgi (no listen in the conf
   const w = await oneGroup();
   a.strictEqual(a.success(await srv.call({ group: w.group })).topicList[0].partitions[0].lag, 2);
   a.match(srv.log('error.log'), /using the FastCGI socket inherited on fd 0/);
-  a.strictEqual((await status(srv)).workers.idle + (await status(srv)).workers.busy, 2);
+  const st = await status(srv);
+  a.strictEqual(st.workers.idle + st.workers.busy, 2);
 });
 
 test('listens on TCP; its unix socket gets listen_mode', async (ctx) => {
