@@ -136,13 +136,16 @@ static struct tp *named_partitions(struct action_ctx *c, struct reset *r,
         const struct kafka_topic *t = kafka_meta_topic(m, r->topics[i]);
         if (!t)
             continue;
+        /* The request's own string: the metadata cache (t->name) may be
+         * refreshed, and freed, by any later Kafka call. */
+        const char *name = r->topics[i];
         if (!r->parts) {
             for (int32_t p = 0; p < t->partitions; p++)
-                offsets_tp_init(&tps[n++], t->name, p);
+                offsets_tp_init(&tps[n++], name, p);
             continue;
         }
         for (size_t j = 0; j < r->nparts; j++) {
-            offsets_tp_init(&tps[n], t->name, r->parts[j]);
+            offsets_tp_init(&tps[n], name, r->parts[j]);
             if (r->parts[j] >= t->partitions)
                 tps[n].err = KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
             n++;

@@ -49,8 +49,9 @@ struct kafka_topic {
     int16_t err; /* topic-level error in the metadata answer */
 };
 
-/* Sorted by name. Owned by the client; valid until the next kafka_metadata
- * call on the same client. */
+/* Sorted by name. Owned by the client; valid until the next call into
+ * kafka.c for the same client (any of them may refresh the cache): copy
+ * what must outlive it. */
 struct kafka_meta {
     const struct kafka_topic *topics;
     size_t n;

@@ -5,7 +5,10 @@
  *
  *   kfix -b BOOT create TOPIC PARTITIONS  (prints created or exists)
  *   kfix -b BOOT produce TOPIC PARTITION COUNT [FIRST_TS_MS [STEP_MS]]
+ *   kfix -b BOOT fill TOPIC PARTITIONS COUNT [FIRST_TS_MS [STEP_MS]]
+ *        (COUNT messages into each of partitions 0..PARTITIONS-1)
  *   kfix -b BOOT commit GROUP TOPIC:PARTITION=OFFSET[:METADATA] ...
+ *   kfix -b BOOT commit-all GROUP TOPIC PARTITIONS OFFSET
  *   kfix -b BOOT consume GROUP TOPIC...   (member until killed; prints
  *                                          "assigned N" once it has its
  *                                          partitions)
@@ -106,10 +109,9 @@ static int create(const char *topic, int parts)
     return 0;
 }
 
-static int produce(const char *topic, int part, long count, long long ts0,
-                   long long step)
+static void produce_into(rd_kafka_t *rk, const char *topic, int part,
+                         long count, long long ts0, long long step)
 {
-    rd_kafka_t *rk = client(RD_KAFKA_PRODUCER, NULL);
     char buf[64];
     for (long i = 0; i < count; i++) {
         int n = snprintf(buf, sizeof(buf), "m%ld", i);
@@ -126,15 +128,36 @@ static int produce(const char *topic, int part, long count, long long ts0,
         if (err)
             die("produce", rd_kafka_err2str(err));
     }
-    if (rd_kafka_flush(rk, 30000))
+}
+
+static int produce(const char *topic, int first, int last, long count,
+                   long long ts0, long long step)
+{
+    rd_kafka_t *rk = client(RD_KAFKA_PRODUCER, NULL);
+    for (int p = first; p <= last; p++)
+        produce_into(rk, topic, p, count, ts0, step);
+    if (rd_kafka_flush(rk, 120000))
         die("produce", "flush timed out");
+    rd_kafka_destroy(rk);
+    return 0;
+}
+
+static int commit_list(const char *group, rd_kafka_topic_partition_list_t *l)
+{
+    rd_kafka_t *rk = client(RD_KAFKA_CONSUMER, group);
+    rd_kafka_resp_err_t err = rd_kafka_commit(rk, l, 0);
+    if (err)
+        die("commit", rd_kafka_err2str(err));
+    for (int i = 0; i < l->cnt; i++)
+        if (l->elems[i].err)
+            die("commit", rd_kafka_err2str(l->elems[i].err));
+    rd_kafka_topic_partition_list_destroy(l);
     rd_kafka_destroy(rk);
     return 0;
 }
 
 static int commit(const char *group, int argc, char **argv)
 {
-    rd_kafka_t *rk = client(RD_KAFKA_CONSUMER, group);
     rd_kafka_topic_partition_list_t *l =
         rd_kafka_topic_partition_list_new(argc);
     for (int i = 0; i < argc; i++) {
@@ -163,15 +186,7 @@ static int commit(const char *group, int argc, char **argv)
         }
         free(spec);
     }
-    rd_kafka_resp_err_t err = rd_kafka_commit(rk, l, 0);
-    if (err)
-        die("commit", rd_kafka_err2str(err));
-    for (int i = 0; i < l->cnt; i++)
-        if (l->elems[i].err)
-            die("commit", rd_kafka_err2str(l->elems[i].err));
-    rd_kafka_topic_partition_list_destroy(l);
-    rd_kafka_destroy(rk);
-    return 0;
+    return commit_list(group, l);
 }
 
 static int consume(const char *group, int argc, char **argv)
@@ -220,13 +235,26 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "create") == 0 && argc - i == 2)
         return create(argv[i], atoi(argv[i + 1]));
     if (strcmp(cmd, "produce") == 0 && argc - i >= 3)
-        return produce(argv[i], atoi(argv[i + 1]), atol(argv[i + 2]),
+        return produce(argv[i], atoi(argv[i + 1]), atoi(argv[i + 1]),
+                       atol(argv[i + 2]), argc - i > 3 ? atoll(argv[i + 3]) : 0,
+                       argc - i > 4 ? atoll(argv[i + 4]) : 1);
+    if (strcmp(cmd, "fill") == 0 && argc - i >= 3)
+        return produce(argv[i], 0, atoi(argv[i + 1]) - 1, atol(argv[i + 2]),
                        argc - i > 3 ? atoll(argv[i + 3]) : 0,
                        argc - i > 4 ? atoll(argv[i + 4]) : 1);
+    if (strcmp(cmd, "commit-all") == 0 && argc - i == 4) {
+        rd_kafka_topic_partition_list_t *l =
+            rd_kafka_topic_partition_list_new(atoi(argv[i + 2]));
+        for (int p = 0; p < atoi(argv[i + 2]); p++)
+            rd_kafka_topic_partition_list_add(l, argv[i + 1], p)->offset =
+                atoll(argv[i + 3]);
+        return commit_list(argv[i], l);
+    }
     if (strcmp(cmd, "commit") == 0 && argc - i >= 2)
         return commit(argv[i], argc - i - 1, argv + i + 1);
     if (strcmp(cmd, "consume") == 0 && argc - i >= 2)
         return consume(argv[i], argc - i - 1, argv + i + 1);
-    die("usage", "kfix -b BOOT create|produce|commit|consume ...");
+    die("usage",
+        "kfix -b BOOT create|produce|fill|commit|commit-all|consume ...");
     return 2;
 }

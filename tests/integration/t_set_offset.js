@@ -318,3 +318,23 @@ test('the audit line matches what was committed and what was there before', asyn
   await env.tools.run('consumer-groups', ['--bootstrap-server', w.b, '--reset-offsets', '--group', w.group, '--from-file', csv, '--execute']);
   a.deepStrictEqual(await described(w.b, w.group), before);
 });
+
+test('bug-metadata-refresh-mid-reset: a metadata refresh between planning and commit does not corrupt the reset', async (ctx) => {
+  // With metadata_cache = 0 every Kafka call refreshes the cache, as a long
+  // reset does when it outlives the cache: the partitions to commit must
+  // not borrow topic names from it.
+  const srv = await env.startServer({ workers: 1, extra: ['metadata_cache = 0'] });
+  ctx.cleanups.push(() => srv.stop());
+  const w = await world();
+  const w2 = await world();
+  await env.kfix.commit(w.b, w.group, [[w2.topic, 0, 1]]);
+  const done = a.success(await srv.call({ Action: 'SetGroupOffset', group: w.group, topics: [w.topic, w2.topic], strategy: 2, offset: 4 }));
+  a.deepStrictEqual(done.failed, []);
+  a.deepStrictEqual(targets(done), {
+    [`${w.topic}/0`]: 4, [`${w.topic}/1`]: 4, [`${w.topic}/2`]: 4,
+    [`${w2.topic}/0`]: 4, [`${w2.topic}/1`]: 4, [`${w2.topic}/2`]: 4,
+  });
+  a.deepStrictEqual(await described(w.b, w.group), targets(done));
+  const d = a.success(await srv.call({ group: w.group, topics: [w2.topic, w.topic] }));
+  a.deepStrictEqual(d.topicList.map((t) => t.topic), [w.topic, w2.topic].sort());
+});

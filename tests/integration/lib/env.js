@@ -109,6 +109,8 @@ class Broker {
       CKAFKA_KAFKA_DIR: this.dir,
       CKAFKA_KAFKA_OFFSETS_PARTITIONS: String(this.opts.offsetsPartitions || 1),
       CKAFKA_KAFKA_ADVERTISED_PORT: String(this.opts.advertisedPort || this.port),
+      CKAFKA_KAFKA_JMX_PORT: this.opts.jmxPort ? String(this.opts.jmxPort) : '',
+      CKAFKA_KAFKA_HEAP: this.opts.heap || process.env.CKAFKA_KAFKA_HEAP || '512m',
     };
   }
 
@@ -141,7 +143,8 @@ class Broker {
 
 // A broker of our own on a free port (fault tests stop and restart it).
 // opts.offsetsPartitions: partitions of __consumer_offsets (default 1);
-// opts.advertisedPort: the port it tells clients to use (a proxy's).
+// opts.advertisedPort: the port it tells clients to use (a proxy's);
+// opts.jmxPort: open JMX (broker metrics); opts.heap: JVM heap.
 async function startBroker(name, opts = {}) {
   const port = await freePort();
   let cport = port + 1;
@@ -316,7 +319,12 @@ async function startServer(opts = {}) {
     'instances = ckafka-unreachable',
     '',
   ];
-  fs.writeFileSync(conf, lines.join('\n'), { mode: 0o600 });
+  // A key in opts.extra replaces the default line for it.
+  const keyOf = (l) => (/^\s*([a-z_.]+)\s*=/.exec(l) || [])[1];
+  const extraKeys = new Set((opts.extra || []).map(keyOf).filter(Boolean));
+  const firstSection = lines.findIndex((l) => l.startsWith('['));
+  const merged = lines.filter((l, i) => i >= firstSection || !extraKeys.has(keyOf(l)) || (opts.extra || []).includes(l));
+  fs.writeFileSync(conf, merged.join('\n'), { mode: 0o600 });
 
   const port = await freePort();
   const nginxConf = await writeNginxConf(dir, port, sock, opts);

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+'use strict';
+// The benchmark, side by side in one run, on a broker of its own:
+//   (a) GetGroupOffsets, 1 topic x 12 partitions, at concurrency 1, 16, 64,
+//       next to the raw librdkafka baseline making the same broker calls
+//   (b) a group over 100 topics x 100 partitions: GetGroupOffsets pages of
+//       50 topics, SetGroupOffset strategy 1 and 2 over all 10,000
+//   (c) a worker's resident memory at start and after 100,000 requests
+//   Kafka's own kafka-consumer-groups --describe and --reset-offsets
+//   --to-datetime --execute on the same groups, and the number of Kafka
+//   requests each API call sends (the broker's own request metrics, read
+//   with Kafka's JmxTool).
+// Writes bench/out/results.json and prints a summary. See bench/README.md.
+//
+// Environment: BENCH_SECONDS (per load point, default 10), BENCH_WORKERS
+// (default 8), BENCH_BUILDDIR (default build/bench), BENCH_SKIP (regex of
+// sections to skip: a, b, c, tool, requests).
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const top = path.resolve(__dirname, '..');
+process.env.CKAFKA_SRCDIR = top;
+process.env.CKAFKA_BUILDDIR = process.env.BENCH_BUILDDIR || path.join(top, 'build', 'bench');
+const env = require(path.join(top, 'tests', 'integration', 'lib', 'env'));
+
+const SECONDS = Number(process.env.BENCH_SECONDS || 10);
+const WORKERS = Number(process.env.BENCH_WORKERS || 8);
+const SKIP = process.env.BENCH_SKIP ? new RegExp(process.env.BENCH_SKIP) : null;
+const LOADGEN = path.join(env.BUILDDIR, 'bench', 'loadgen');
+const BASELINE = path.join(env.BUILDDIR, 'bench', 'baseline');
+const out = { machine: {}, a: [], b: {}, c: {}, tool: {}, requests: {} };
+
+function log(...m) {
+  process.stderr.write(`${m.join(' ')}\n`);
+}
+
+function query(params) {
+  return Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
+}
+
+async function loadgen(srv, params, { c = 1, d = SECONDS, n = 0, post = false } = {}) {
+  const args = ['-u', `${srv.url}/v2/index.php`, '-i', env.SECRET_ID, '-k', env.SECRET_KEY,
+    '-q', query({ Region: 'gz', instanceId: env.INSTANCE, ...params }), '-c', String(c), '-d', String(d)];
+  if (n) args.push('-n', String(n));
+  if (post) args.push('-X', 'POST');
+  return JSON.parse(await env.sh(LOADGEN, args, { timeout: (d + 180) * 1000 }));
+}
+
+async function baseline(boot, group, topics, c, handles) {
+  const args = ['-b', boot, '-g', group, '-c', String(c), '-H', String(handles), '-d', String(SECONDS)];
+  for (const t of topics) args.push('-t', t);
+  return JSON.parse(await env.sh(BASELINE, args, { timeout: (SECONDS + 120) * 1000 }));
+}
+
+async function timed(fn) {
+  const t0 = process.hrtime.bigint();
+  const r = await fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, r };
+}
+
+function rssOf(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)[1]);
+  let priv = null;
+  try {
+    const roll = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    priv = ['Private_Clean', 'Private_Dirty'].reduce((s, k) => s + Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(roll)[1]), 0);
+  } catch (e) { /* older kernels */ }
+  return { rss_kib: kb('VmRSS'), private_kib: priv };
+}
+
+async function machine() {
+  const cpu = (await env.run('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"])).stdout.trim();
+  const nginx = (await env.run('nginx', ['-v'])).stderr.trim();
+  return {
+    cpu, cores: os.cpus().length, memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(), librdkafka: '2.0.2 (Debian)', kafka: '3.9.1 (single node, KRaft, loopback)',
+    nginx, node: process.version, workers: WORKERS, seconds_per_point: SECONDS, date: new Date().toISOString(),
+  };
+}
+
+async function main() {
+  out.machine = await machine();
+  log('== broker');
+  const jmxPort = await env.freePort();
+  const br = await env.startBroker('bench', { jmxPort, heap: '1g' });
+  const boot = br.bootstrap;
+  try {
+    log('== data: 1 x 12 and 100 x 100 partitions');
+    const small = 'bench-small';
+    await env.kfix.create(boot, small, 12);
+    await env.sh(env.KFIX, ['-b', boot, 'fill', small, '12', '100']);
+    await env.sh(env.KFIX, ['-b', boot, 'commit-all', 'bench-g-small', small, '12', '40']);
+    const t0 = Date.now() - 3600 * 1000;
+    const big = Array.from({ length: 100 }, (_, i) => `bench-big-${String(i).padStart(3, '0')}`);
+    for (const t of big) {
+      await env.kfix.create(boot, t, 100);
+      await env.sh(env.KFIX, ['-b', boot, 'fill', t, '100', '10', String(t0), '1000']);
+      await env.sh(env.KFIX, ['-b', boot, 'commit-all', 'bench-g-big', t, '100', '5']);
+    }
+    // The metadata cache of 10,000 partitions is refreshed every 2 s by
+    // default; the benchmark keeps the default.
+    const srv = await env.startServer({ bootstrap: boot, workers: WORKERS, extra: ['access_log =', 'audit_fsync = yes'] });
+    const pids = (await env.status(srv)).processes.map((p) => p.pid);
+    out.c.start = pids.map(rssOf);
+
+    if (!SKIP || !SKIP.test('a')) {
+      log('== (a) GetGroupOffsets 1 x 12');
+      await loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, { c: 16, d: 2 }); // warm-up
+      for (const c of [1, 16, 64]) {
+        const ours = await loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, { c });
+        const raw = await baseline(boot, 'bench-g-small', [small], c, Math.min(c, WORKERS));
+        out.a.push({ concurrency: c, ckafka: ours, baseline: raw, ratio: ours.rate / raw.rate });
+        log(`   c=${c}: ckafka ${ours.rate.toFixed(0)}/s p99 ${ours.latency_ms.p99} ms (ok ${ours.ok}/${ours.requests}); baseline ${raw.rate.toFixed(0)}/s p99 ${raw.latency_ms.p99} ms; ${(100 * ours.rate / raw.rate).toFixed(0)}%`);
+      }
+    }
+
+    if (!SKIP || !SKIP.test('b')) {
+      log('== (b) 100 x 100 partitions');
+      const page = async (offset) => loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-big', offset, limit: 50 }, { c: 1, d: SECONDS });
+      out.b.page = [await page(0), await page(50)];
+      const topicsParams = Object.fromEntries(big.map((t, i) => [`topics.${i}`, t]));
+      const reset = async (fields) => loadgen(srv, { Action: 'SetGroupOffset', group: 'bench-g-big', ...topicsParams, ...fields }, { c: 1, n: 20, d: 120, post: true });
+      out.b.reset_time = await reset({ strategy: 1, timestamp: t0 + 5500 });
+      out.b.reset_offset = await reset({ strategy: 2, offset: 3 });
+      for (const [k, v] of Object.entries(out.b)) for (const x of [].concat(v)) log(`   ${k}: p50 ${x.latency_ms.p50} ms p99 ${x.latency_ms.p99} ms max ${x.latency_ms.max} ms (ok ${x.ok}/${x.requests})`);
+    }
+
+    if (!SKIP || !SKIP.test('tool')) {
+      log('== kafka-consumer-groups, same groups');
+      const describe = await timed(() => env.tools.run('consumer-groups', ['--bootstrap-server', boot, '--describe', '--group', 'bench-g-small']));
+      const resetTool = await timed(() => env.tools.run('consumer-groups', ['--bootstrap-server', boot, '--reset-offsets', '--group', 'bench-g-big',
+        '--all-topics', '--to-datetime', new Date(t0 + 5500).toISOString().replace('Z', '+00:00'), '--execute']));
+      const describeBig = await timed(() => env.tools.run('consumer-groups', ['--bootstrap-server', boot, '--describe', '--group', 'bench-g-big']));
+      out.tool = { describe_small_ms: describe.ms, describe_big_ms: describeBig.ms, reset_big_to_datetime_ms: resetTool.ms };
+      log(`   describe 1x12 ${describe.ms.toFixed(0)} ms, describe 100x100 ${describeBig.ms.toFixed(0)} ms, reset 100x100 to-datetime ${resetTool.ms.toFixed(0)} ms`);
+    }
+
+    if (!SKIP || !SKIP.test('c')) {
+      log('== (c) 100,000 requests');
+      const r = await loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, { c: 16, n: 100000, d: 600 });
+      out.c.load = r;
+      out.c.after = pids.map(rssOf);
+      log(`   ${r.requests} requests at ${r.rate.toFixed(0)}/s; RSS start ${out.c.start.map((x) => x.rss_kib)} KiB, after ${out.c.after.map((x) => x.rss_kib)} KiB`);
+    }
+    await srv.stop();
+
+    if (!SKIP || !SKIP.test('requests')) {
+      log('== Kafka requests per API call (the broker\'s request metrics)');
+      const counted = await env.startServer({ bootstrap: boot, workers: 1 });
+      const count = async (name, params, n) => {
+        await loadgen(counted, params, { c: 1, n: 2, d: 60 }); // connections, metadata
+        const before = await brokerRequests(jmxPort);
+        await loadgen(counted, params, { c: 1, n, d: 120 });
+        const after = await brokerRequests(jmxPort);
+        const per = {};
+        for (const k of Object.keys(after)) {
+          const d = after[k] - (before[k] || 0);
+          if (d > 0 && COUNTED.includes(k)) per[k] = +(d / n).toFixed(2);
+        }
+        out.requests[name] = per;
+        log(`   ${name}: ${JSON.stringify(per)}`);
+      };
+      await count('GetGroupOffsets 1x12', { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, 50);
+      await count('GetGroupOffsets page of 50 x 100', { Action: 'GetGroupOffsets', group: 'bench-g-big', limit: 50 }, 20);
+      const topicsParams = Object.fromEntries(big.map((t, i) => [`topics.${i}`, t]));
+      await count('SetGroupOffset strategy 1 over 10,000', { Action: 'SetGroupOffset', group: 'bench-g-big', ...topicsParams, strategy: 1, timestamp: t0 + 5500 }, 5);
+      await count('SetGroupOffset strategy 2 over 10,000', { Action: 'SetGroupOffset', group: 'bench-g-big', ...topicsParams, strategy: 2, offset: 3 }, 5);
+      await counted.stop();
+    }
+  } finally {
+    await br.stop();
+  }
+  const dir = path.join(__dirname, 'out');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  log(`== written ${path.join(dir, 'results.json')}`);
+}
+
+// The requests an API call can send.
+const COUNTED = ['ListOffsets', 'Metadata', 'OffsetFetch', 'OffsetCommit', 'FindCoordinator', 'DescribeGroups', 'ApiVersions'];
+
+// {request name: count} from kafka.network RequestMetrics (all versions).
+async function brokerRequests(jmxPort) {
+  const csv = await env.tools.run('jmx', ['--jmx-url', `service:jmx:rmi:///jndi/rmi://127.0.0.1:${jmxPort}/jmxrmi`,
+    '--object-name', 'kafka.network:type=RequestMetrics,name=RequestsPerSec,request=*,version=*',
+    '--attributes', 'Count', '--one-time', 'true', '--report-format', 'csv']);
+  const lines = csv.trim().split('\n').filter((l) => l.startsWith('"') || /^\d/.test(l));
+  const head = lines[0].split(',').map((h) => h.replace(/"/g, ''));
+  const vals = lines[lines.length - 1].split(',').map((v) => v.replace(/"/g, ''));
+  const counts = {};
+  head.forEach((h, i) => {
+    const m = /request=([A-Za-z]+)/.exec(h);
+    if (m) counts[m[1]] = (counts[m[1]] || 0) + Number(vals[i]);
+  });
+  return counts;
+}
+
+main().then(() => {
+  env.killAll();
+  fs.rmSync(env.TMP, { recursive: true, force: true });
+}, (e) => {
+  log(e.stack);
+  env.killAll();
+  process.exit(1);
+});
