@@ -31,6 +31,8 @@
 
 #include <librdkafka/rdkafka.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -609,13 +611,11 @@ static bool leader_moving(rd_kafka_resp_err_t e)
 
 /* One rd_kafka_offsets_for_times call (one ListOffsets per leader) for the
  * partitions of tps without an error yet; leadership errors are retried
- * until the deadline, with a short pause. */
-static int list_offsets(struct kafka *k, struct tp *tps, size_t n, int64_t spec,
-                        enum field f, int64_t deadline, char *err,
-                        size_t errlen)
+ * until the deadline, with a short pause. Thread-safe: writes only tps. */
+static int list_offsets_one(struct kafka *k, struct tp *tps, size_t n,
+                            int64_t spec, enum field f, int64_t deadline,
+                            char *err, size_t errlen)
 {
-    static const char *const names[] = {
-        "ListOffsets(start)", "ListOffsets(end)", "ListOffsets(time)"};
     rd_kafka_topic_partition_list_t *l = NULL;
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
     int rc = 0;
@@ -635,9 +635,7 @@ static int list_offsets(struct kafka *k, struct tp *tps, size_t n, int64_t spec,
         }
         if (!l->cnt)
             break;
-        int64_t t0 = util_mono_us();
         e = rd_kafka_offsets_for_times(k->rk, l, t);
-        traced(names[f], t0, e && e != RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION);
         bool moving = leader_moving(e);
         for (int i = 0; !e && i < l->cnt && !moving; i++)
             moving = leader_moving(l->elems[i].err);
@@ -681,6 +679,98 @@ static int list_offsets(struct kafka *k, struct tp *tps, size_t n, int64_t spec,
     return rc;
 }
 
+/* librdkafka 2.0.2 matches every partition of an answer to its request by
+ * a linear search (rd_kafka_topic_partition_list_find): a call over n
+ * partitions costs O(n^2) of CPU, about 0.6 s for one ListOffsets over
+ * 10,000. Above SLICE_MIN partitions a lookup is cut into SLICES slices
+ * sent at once: 1/SLICES of that cost, spread over the cores, and still a
+ * fixed number of requests per leader broker, whatever the partitions. */
+#define SLICE_MIN 1000
+#define SLICES 8
+
+struct slice {
+    size_t from, n;
+};
+
+/* Cuts tps[0..n) into contiguous slices (one when n <= SLICE_MIN). */
+static size_t slices_of(size_t n, struct slice out[SLICES])
+{
+    size_t k = n <= SLICE_MIN ? 1 : SLICES;
+    for (size_t i = 0; i < k; i++) {
+        out[i].from = n * i / k;
+        out[i].n = n * (i + 1) / k - out[i].from;
+    }
+    return k;
+}
+
+struct list_job {
+    struct kafka *k;
+    struct tp *tps;
+    size_t n;
+    int64_t spec;
+    enum field f;
+    int64_t deadline;
+    int rc;
+    char err[256];
+};
+
+static void list_job_do(struct list_job *j)
+{
+    j->rc = list_offsets_one(j->k, j->tps, j->n, j->spec, j->f, j->deadline,
+                             j->err, sizeof(j->err));
+}
+
+static void *list_job_thread(void *arg)
+{
+    sigset_t all;
+    /* Signals are the worker thread's business (see worker.c). */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    list_job_do(arg);
+    return NULL;
+}
+
+/* ListOffsets for tps: one call, or its slices on threads of their own. */
+static int list_offsets(struct kafka *k, struct tp *tps, size_t n, int64_t spec,
+                        enum field f, int64_t deadline, char *err,
+                        size_t errlen)
+{
+    static const char *const names[] = {
+        "ListOffsets(start)", "ListOffsets(end)", "ListOffsets(time)"};
+    struct slice sl[SLICES];
+    struct list_job jobs[SLICES];
+    pthread_t th[SLICES];
+    bool started[SLICES] = {false};
+    size_t ns = slices_of(n, sl);
+    int64_t t0 = util_mono_us();
+    int rc = 0;
+
+    for (size_t i = 0; i < ns; i++) {
+        jobs[i] = (struct list_job){k, tps + sl[i].from, sl[i].n, spec, f,
+                                    deadline, 0, ""};
+        /* The first slice runs here; the others on their own threads (on
+         * failure to start one, here too). */
+        if (i > 0)
+            started[i] = pthread_create(&th[i], NULL, list_job_thread,
+                                        &jobs[i]) == 0;
+    }
+    list_job_do(&jobs[0]);
+    for (size_t i = 1; i < ns; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            list_job_do(&jobs[i]);
+    }
+    for (size_t i = 0; i < ns && !rc; i++) {
+        if (jobs[i].rc) {
+            snprintf(err, errlen, "%s", jobs[i].err);
+            rc = -1;
+        }
+    }
+    traced(names[f], t0, rc != 0);
+    return rc;
+}
+
 /* OffsetFetch: one request for the group's committed offsets of tps (all of
  * them when tps is NULL). The answer is applied by the caller. */
 struct committed {
@@ -692,7 +782,36 @@ struct committed {
     size_t nall;
     uint64_t id;
     int64_t sent_us;
+    rd_kafka_event_t *ev; /* its answer, once collected */
 };
+
+/* Waits for the answers to cs[0..n) (each tagged with its id), until the
+ * deadline; answers to anything else (abandoned calls) are dropped. */
+static void committed_collect(struct kafka *k, struct committed *cs, size_t n,
+                              int64_t deadline)
+{
+    size_t pending = 0;
+    for (size_t i = 0; i < n; i++)
+        pending += cs[i].id && !cs[i].ev;
+    while (pending) {
+        int t = remaining(deadline);
+        rd_kafka_event_t *ev = rd_kafka_queue_poll(k->q, t);
+        if (!ev)
+            return;
+        uint64_t id = (uintptr_t)rd_kafka_event_opaque(ev);
+        size_t i = 0;
+        while (i < n && (cs[i].id != id || cs[i].ev))
+            i++;
+        if (i < n) {
+            cs[i].ev = ev;
+            pending--;
+        } else {
+            rd_kafka_event_destroy(ev);
+        }
+        if (!t)
+            return;
+    }
+}
 
 static void committed_send(struct kafka *k, int32_t coord, struct committed *c,
                            int64_t deadline)
@@ -774,23 +893,33 @@ static enum attempt committed_apply(rd_kafka_event_t *ev, struct committed *c,
     return ATTEMPT_OK;
 }
 
+/* Applies and releases the collected answer of c. */
+static enum attempt committed_take(struct committed *c, char *err,
+                                   size_t errlen)
+{
+    enum attempt r = committed_apply(c->ev, c, err, errlen);
+    if (c->ev)
+        rd_kafka_event_destroy(c->ev);
+    c->ev = NULL;
+    return r;
+}
+
 static enum attempt committed_call(struct kafka *k, int32_t coord, void *arg,
                                    int64_t deadline, char *err, size_t errlen)
 {
     struct committed *c = arg;
     committed_send(k, coord, c, deadline);
-    rd_kafka_event_t *ev = admin_wait(k, c->id, deadline);
-    enum attempt r = committed_apply(ev, c, err, errlen);
-    if (ev)
-        rd_kafka_event_destroy(ev);
-    return r;
+    committed_collect(k, c, 1, deadline);
+    return committed_take(c, err, errlen);
 }
 
 int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
                  struct tp *tps, size_t n, unsigned what, int64_t time_ms,
                  int64_t deadline, char *err, size_t errlen)
 {
-    struct committed c = {group, pool, tps, n, NULL, 0, 0, 0};
+    struct committed cs[SLICES];
+    struct slice sl[SLICES];
+    size_t ncs = 0;
     int32_t coord = -1;
     int rc = 0;
 
@@ -801,12 +930,23 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
         return 0; /* (an empty OffsetFetch list would mean all partitions) */
     if (!remaining(deadline))
         return timed_out("Kafka", err, errlen);
-    /* OffsetFetch goes out first and is awaited last: it travels while the
-     * ListOffsets calls below block. */
+    /* OffsetFetch goes out first (in slices when large, all at once) and is
+     * awaited last: it travels while the ListOffsets calls below block. */
     if (what & KAFKA_COMMITTED) {
         if (coordinator(k, group, false, deadline, &coord, err, errlen) < 0)
             return -1;
-        committed_send(k, coord, &c, deadline);
+        size_t ns = slices_of(n, sl);
+        for (size_t i = 0; i < ns; i++) {
+            struct tp *part = tps + sl[i].from;
+            size_t m = 0;
+            for (size_t j = 0; j < sl[i].n; j++)
+                m += part[j].err == 0;
+            if (!m)
+                continue; /* an empty list would mean all partitions */
+            cs[ncs] = (struct committed){group, pool, part, sl[i].n,
+                                         NULL, 0, 0, 0, NULL};
+            committed_send(k, coord, &cs[ncs++], deadline);
+        }
     }
     if (what & KAFKA_END)
         rc = list_offsets(k, tps, n, RD_KAFKA_OFFSET_END, F_END, deadline, err,
@@ -816,24 +956,31 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
                           deadline, err, errlen);
     if (!rc && (what & KAFKA_TIME))
         rc = list_offsets(k, tps, n, time_ms, F_FOUND, deadline, err, errlen);
-    if (rc || !(what & KAFKA_COMMITTED))
-        return rc; /* an abandoned OffsetFetch answer is dropped later */
+    if (rc || !ncs)
+        return rc; /* abandoned OffsetFetch answers are dropped later */
 
-    rd_kafka_event_t *ev = admin_wait(k, c.id, deadline);
-    enum attempt r = committed_apply(ev, &c, err, errlen);
-    if (ev)
-        rd_kafka_event_destroy(ev);
-    if (r == ATTEMPT_RETRY)
-        return with_coordinator(k, group, committed_call, &c, r, deadline, err,
-                                errlen);
-    return r == ATTEMPT_OK ? 0 : -1;
+    committed_collect(k, cs, ncs, deadline);
+    for (size_t i = 0; i < ncs; i++) {
+        char e[512];
+        enum attempt r = committed_take(&cs[i], e, sizeof(e));
+        if (r == ATTEMPT_RETRY && !rc)
+            r = with_coordinator(k, group, committed_call, &cs[i], r,
+                                 deadline, e, sizeof(e)) < 0
+                    ? ATTEMPT_FAILED
+                    : ATTEMPT_OK;
+        if (r != ATTEMPT_OK && !rc) {
+            snprintf(err, errlen, "%s", e);
+            rc = -1;
+        }
+    }
+    return rc;
 }
 
 int kafka_committed_all(struct kafka *k, struct pool *pool, const char *group,
                         struct tp **out, size_t *nout, int64_t deadline,
                         char *err, size_t errlen)
 {
-    struct committed c = {group, pool, NULL, 0, NULL, 0, 0, 0};
+    struct committed c = {group, pool, NULL, 0, NULL, 0, 0, 0, NULL};
     if (!remaining(deadline))
         return timed_out("OffsetFetch", err, errlen);
     if (with_coordinator(k, group, committed_call, &c, ATTEMPT_OK, deadline,
