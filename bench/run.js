@@ -104,7 +104,6 @@ async function main() {
     // default; the benchmark keeps the default.
     const srv = await env.startServer({ bootstrap: boot, workers: WORKERS, extra: ['access_log =', 'audit_fsync = yes'] });
     const pids = (await env.status(srv)).processes.map((p) => p.pid);
-    out.c.start = pids.map(rssOf);
 
     if (!SKIP || !SKIP.test('a')) {
       log('== (a) GetGroupOffsets 1 x 12');
@@ -119,8 +118,12 @@ async function main() {
 
     if (!SKIP || !SKIP.test('b')) {
       log('== (b) 100 x 100 partitions');
+      // A page of 50 topics (5,000 partitions): through offset/limit over
+      // the group's committed topics, and by naming the 50 topics.
       const page = async (offset) => loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-big', offset, limit: 50 }, { c: 1, d: SECONDS });
-      out.b.page = [await page(0), await page(50)];
+      out.b.page_by_offset = [await page(0), await page(50)];
+      const named = Object.fromEntries(big.slice(0, 50).map((t, i) => [`topics.${i}`, t]));
+      out.b.page_named = await loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-big', ...named }, { c: 1, d: SECONDS, post: true });
       const topicsParams = Object.fromEntries(big.map((t, i) => [`topics.${i}`, t]));
       const reset = async (fields) => loadgen(srv, { Action: 'SetGroupOffset', group: 'bench-g-big', ...topicsParams, ...fields }, { c: 1, n: 20, d: 120, post: true });
       out.b.reset_time = await reset({ strategy: 1, timestamp: t0 + 5500 });
@@ -139,11 +142,23 @@ async function main() {
     }
 
     if (!SKIP || !SKIP.test('c')) {
-      log('== (c) 100,000 requests');
-      const r = await loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, { c: 16, n: 100000, d: 600 });
+      // What the run above left in the workers (10,000-partition requests
+      // included), then a fresh server: at start, after 1,000 requests, and
+      // after 100,000 more.
+      out.c.after_large_requests = pids.map(rssOf);
+      log('== (c) 100,000 requests on a fresh server');
+      const fresh = await env.startServer({ bootstrap: boot, workers: WORKERS, extra: ['access_log ='] });
+      const fpids = (await env.status(fresh)).processes.map((p) => p.pid);
+      const params = { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small };
+      out.c.start = fpids.map(rssOf);
+      await loadgen(fresh, params, { c: 16, n: 1000, d: 60 });
+      out.c.warm = fpids.map(rssOf);
+      const r = await loadgen(fresh, params, { c: 16, n: 100000, d: 600 });
       out.c.load = r;
-      out.c.after = pids.map(rssOf);
-      log(`   ${r.requests} requests at ${r.rate.toFixed(0)}/s; RSS start ${out.c.start.map((x) => x.rss_kib)} KiB, after ${out.c.after.map((x) => x.rss_kib)} KiB`);
+      out.c.after = fpids.map(rssOf);
+      await fresh.stop();
+      const kib = (xs) => xs.map((x) => x.rss_kib);
+      log(`   ${r.requests} requests at ${r.rate.toFixed(0)}/s; RSS KiB start ${kib(out.c.start)}, warm ${kib(out.c.warm)}, after ${kib(out.c.after)}; after the large requests ${kib(out.c.after_large_requests)}`);
     }
     await srv.stop();
 
@@ -187,14 +202,12 @@ async function brokerRequests(jmxPort) {
   const csv = await env.tools.run('jmx', ['--jmx-url', `service:jmx:rmi:///jndi/rmi://127.0.0.1:${jmxPort}/jmxrmi`,
     '--object-name', 'kafka.network:type=RequestMetrics,name=RequestsPerSec,request=*,version=*',
     '--attributes', 'Count', '--one-time', 'true', '--report-format', 'csv']);
-  const lines = csv.trim().split('\n').filter((l) => l.startsWith('"') || /^\d/.test(l));
-  const head = lines[0].split(',').map((h) => h.replace(/"/g, ''));
-  const vals = lines[lines.length - 1].split(',').map((v) => v.replace(/"/g, ''));
+  // One metric a line: kafka.network:...,request=Metadata,version=12:Count,"7"
   const counts = {};
-  head.forEach((h, i) => {
-    const m = /request=([A-Za-z]+)/.exec(h);
-    if (m) counts[m[1]] = (counts[m[1]] || 0) + Number(vals[i]);
-  });
+  for (const line of csv.split('\n')) {
+    const m = /request=([A-Za-z]+),.*:Count,"?(\d+)"?/.exec(line);
+    if (m) counts[m[1]] = (counts[m[1]] || 0) + Number(m[2]);
+  }
   return counts;
 }
 

@@ -24,6 +24,7 @@
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -291,7 +292,13 @@ void worker_main(const struct worker_env *env)
                          __ATOMIC_RELEASE);
         slot->req_start_ms = 0;
         slot->requests = ++served;
+        /* After a large request (thousands of partitions), give the memory
+         * back: glibc keeps freed pages, and a worker that once served a
+         * 10,000-partition reset would otherwise stay that big. */
+        bool large = pool_footprint(pool) > 256 * 1024;
         pool_reset(pool);
+        if (large)
+            malloc_trim(0);
         kafka_poll_all();
         if (cfg->max_requests && served >= (uint64_t)cfg->max_requests) {
             log_info("recycled after %llu requests (max_requests)",
