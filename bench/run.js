@@ -60,15 +60,29 @@ async function timed(fn) {
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, r };
 }
 
+// Resident memory of a worker: all of it (VmRSS), and its own part, without
+// the two maps it shares with every worker (the replay cache and the
+// scoreboard, MAP_SHARED anonymous: "/dev/zero (deleted)" in smaps), whose
+// pages count as one process's private pages until another touches them.
 function rssOf(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)[1]);
-  let priv = null;
-  try {
-    const roll = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    priv = ['Private_Clean', 'Private_Dirty'].reduce((s, k) => s + Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(roll)[1]), 0);
-  } catch (e) { /* older kernels */ }
-  return { rss_kib: kb('VmRSS'), private_kib: priv };
+  const rss = Number(/^VmRSS:\s+(\d+)/m.exec(status)[1]);
+  let own = 0;
+  let shared = 0;
+  let name = '';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      name = head[1];
+      continue;
+    }
+    const m = /^Rss:\s+(\d+)/.exec(line);
+    if (m) {
+      if (name === '/dev/zero (deleted)') shared += Number(m[1]);
+      else own += Number(m[1]);
+    }
+  }
+  return { rss_kib: rss, own_kib: own, shared_maps_kib: shared };
 }
 
 async function machine() {
@@ -157,8 +171,8 @@ async function main() {
       out.c.load = r;
       out.c.after = fpids.map(rssOf);
       await fresh.stop();
-      const kib = (xs) => xs.map((x) => x.rss_kib);
-      log(`   ${r.requests} requests at ${r.rate.toFixed(0)}/s; RSS KiB start ${kib(out.c.start)}, warm ${kib(out.c.warm)}, after ${kib(out.c.after)}; after the large requests ${kib(out.c.after_large_requests)}`);
+      const kib = (xs) => xs.map((x) => `${x.rss_kib}(${x.own_kib})`).join(' ');
+      log(`   ${r.requests} requests at ${r.rate.toFixed(0)}/s; RSS(own) KiB start ${kib(out.c.start)}; warm ${kib(out.c.warm)}; after ${kib(out.c.after)}; after the large requests ${kib(out.c.after_large_requests)}`);
     }
     await srv.stop();
 
