@@ -170,9 +170,13 @@ async function main() {
       const r = await loadgen(fresh, params, { c: 16, n: 100000, d: 600 });
       out.c.load = r;
       out.c.after = fpids.map(rssOf);
+      // A second 100,000: warm-up (caches, heap high-water marks) levels
+      // off, a leak would not.
+      out.c.load2 = await loadgen(fresh, params, { c: 16, n: 100000, d: 600 });
+      out.c.after2 = fpids.map(rssOf);
       await fresh.stop();
       const kib = (xs) => xs.map((x) => `${x.rss_kib}(${x.own_kib})`).join(' ');
-      log(`   ${r.requests} requests at ${r.rate.toFixed(0)}/s; RSS(own) KiB start ${kib(out.c.start)}; warm ${kib(out.c.warm)}; after ${kib(out.c.after)}; after the large requests ${kib(out.c.after_large_requests)}`);
+      log(`   ${r.requests} requests at ${r.rate.toFixed(0)}/s; RSS(own) KiB start ${kib(out.c.start)}; warm ${kib(out.c.warm)}; after 100k ${kib(out.c.after)}; after 200k ${kib(out.c.after2)}; after the large requests ${kib(out.c.after_large_requests)}`);
     }
     await srv.stop();
 
