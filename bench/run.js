@@ -40,18 +40,61 @@ function query(params) {
   return Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
 }
 
+// CPU seconds (user + system, all threads) of a running process.
+function cpuOf(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // clock ticks (USER_HZ 100)
+  } catch (e) {
+    return 0;
+  }
+}
+
+function childrenOf(ppid) {
+  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return Number(fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === ppid;
+    } catch (e) {
+      return false;
+    }
+  }).map(Number);
+}
+
+// Runs a client program under GNU time; resolves {out, cpu_s}.
+async function timedRun(cmd, args, timeoutS) {
+  const tf = path.join(env.TMP, `${env.uniq('time')}.txt`);
+  const out = await env.sh('/usr/bin/time', ['-f', '%U %S', '-o', tf, cmd, ...args], { timeout: timeoutS * 1000 });
+  const [u, sys] = fs.readFileSync(tf, 'utf8').trim().split(/\s+/).map(Number);
+  return { out, cpu_s: u + sys };
+}
+
 async function loadgen(srv, params, { c = 1, d = SECONDS, n = 0, post = false } = {}) {
   const args = ['-u', `${srv.url}/v2/index.php`, '-i', env.SECRET_ID, '-k', env.SECRET_KEY,
     '-q', query({ Region: 'gz', instanceId: env.INSTANCE, ...params }), '-c', String(c), '-d', String(d)];
   if (n) args.push('-n', String(n));
   if (post) args.push('-X', 'POST');
-  return JSON.parse(await env.sh(LOADGEN, args, { timeout: (d + 180) * 1000 }));
+  const r = await timedRun(LOADGEN, args, d + 180);
+  return { ...JSON.parse(r.out), client_cpu_s: r.cpu_s };
 }
 
 async function baseline(boot, group, topics, c, handles) {
   const args = ['-b', boot, '-g', group, '-c', String(c), '-H', String(handles), '-d', String(SECONDS)];
   for (const t of topics) args.push('-t', t);
-  return JSON.parse(await env.sh(BASELINE, args, { timeout: (SECONDS + 120) * 1000 }));
+  const r = await timedRun(BASELINE, args, SECONDS + 120);
+  return { ...JSON.parse(r.out), client_cpu_s: r.cpu_s };
+}
+
+// CPU microseconds per request of each party while fn() runs.
+async function cpuSplit(parties, fn) {
+  const before = {};
+  for (const [name, pids] of Object.entries(parties)) before[name] = pids.reduce((s, p) => s + cpuOf(p), 0);
+  const r = await fn();
+  const split = {};
+  for (const [name, pids] of Object.entries(parties)) {
+    split[name] = Math.round(((pids.reduce((s, p) => s + cpuOf(p), 0) - before[name]) / r.requests) * 1e6);
+  }
+  split.client = Math.round((r.client_cpu_s / r.requests) * 1e6);
+  return { r, cpu_us_per_request: split };
 }
 
 async function timed(fn) {
@@ -122,11 +165,24 @@ async function main() {
     if (!SKIP || !SKIP.test('a')) {
       log('== (a) GetGroupOffsets 1 x 12');
       await loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, { c: 16, d: 2 }); // warm-up
+      const workers = (await env.status(srv)).processes.map((p) => p.pid);
+      const nginx = childrenOf(srv.nginx.pid);
+      const broker = [br.pid()];
       for (const c of [1, 16, 64]) {
-        const ours = await loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, { c });
-        const raw = await baseline(boot, 'bench-g-small', [small], c, Math.min(c, WORKERS));
-        out.a.push({ concurrency: c, ckafka: ours, baseline: raw, ratio: ours.rate / raw.rate });
-        log(`   c=${c}: ckafka ${ours.rate.toFixed(0)}/s p99 ${ours.latency_ms.p99} ms (ok ${ours.ok}/${ours.requests}); baseline ${raw.rate.toFixed(0)}/s p99 ${raw.latency_ms.p99} ms; ${(100 * ours.rate / raw.rate).toFixed(0)}%`);
+        const o = await cpuSplit({ ckafka: workers, nginx, broker },
+          () => loadgen(srv, { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, { c }));
+        const b = await cpuSplit({ broker }, () => baseline(boot, 'bench-g-small', [small], c, Math.min(c, WORKERS)));
+        const ours = o.r;
+        const raw = b.r;
+        const row = { concurrency: c, ckafka: ours, ckafka_cpu_us: o.cpu_us_per_request, baseline: raw, baseline_cpu_us: b.cpu_us_per_request, ratio: ours.rate / raw.rate };
+        if (c > WORKERS) {
+          // Like for like: one call in flight per librdkafka client, as in a
+          // worker serving one request at a time.
+          row.baseline_one_in_flight = await baseline(boot, 'bench-g-small', [small], WORKERS, WORKERS);
+          row.ratio_one_in_flight = ours.rate / row.baseline_one_in_flight.rate;
+        }
+        out.a.push(row);
+        log(`   c=${c}: ckafka ${ours.rate.toFixed(0)}/s p99 ${ours.latency_ms.p99} ms (ok ${ours.ok}/${ours.requests}) cpu us/req ${JSON.stringify(o.cpu_us_per_request)}; baseline ${raw.rate.toFixed(0)}/s p99 ${raw.latency_ms.p99} ms cpu ${JSON.stringify(b.cpu_us_per_request)}; ${(100 * row.ratio).toFixed(0)}%${row.baseline_one_in_flight ? `; one in flight per client ${row.baseline_one_in_flight.rate.toFixed(0)}/s, ${(100 * row.ratio_one_in_flight).toFixed(0)}%` : ''}`);
       }
     }
 
