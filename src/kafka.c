@@ -746,13 +746,13 @@ static int list_offsets(struct kafka *k, struct tp *tps, size_t n, int64_t spec,
     int rc = 0;
 
     for (size_t i = 0; i < ns; i++) {
-        jobs[i] = (struct list_job){k, tps + sl[i].from, sl[i].n, spec, f,
-                                    deadline, 0, ""};
+        jobs[i] = (struct list_job){k, tps + sl[i].from, sl[i].n, spec,
+                                    f, deadline,         0,       ""};
         /* The first slice runs here; the others on their own threads (on
          * failure to start one, here too). */
         if (i > 0)
-            started[i] = pthread_create(&th[i], NULL, list_job_thread,
-                                        &jobs[i]) == 0;
+            started[i] =
+                pthread_create(&th[i], NULL, list_job_thread, &jobs[i]) == 0;
     }
     list_job_do(&jobs[0]);
     for (size_t i = 1; i < ns; i++) {
@@ -943,8 +943,8 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
                 m += part[j].err == 0;
             if (!m)
                 continue; /* an empty list would mean all partitions */
-            cs[ncs] = (struct committed){group, pool, part, sl[i].n,
-                                         NULL, 0, 0, 0, NULL};
+            cs[ncs] = (struct committed){group, pool, part, sl[i].n, NULL,
+                                         0,     0,    0,    NULL};
             committed_send(k, coord, &cs[ncs++], deadline);
         }
     }
@@ -964,8 +964,8 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
         char e[512];
         enum attempt r = committed_take(&cs[i], e, sizeof(e));
         if (r == ATTEMPT_RETRY && !rc)
-            r = with_coordinator(k, group, committed_call, &cs[i], r,
-                                 deadline, e, sizeof(e)) < 0
+            r = with_coordinator(k, group, committed_call, &cs[i], r, deadline,
+                                 e, sizeof(e)) < 0
                     ? ATTEMPT_FAILED
                     : ATTEMPT_OK;
         if (r != ATTEMPT_OK && !rc) {
