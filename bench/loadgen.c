@@ -35,6 +35,7 @@ struct conn {
     char resp[1 << 20];
     size_t got;
     int64_t started_us;
+    uint64_t served; /* answers on this connection */
 };
 
 static const char *host;   /* "127.0.0.1:8080" */
@@ -49,7 +50,8 @@ static int64_t *lat; /* microseconds per answered request */
 static size_t nlat, caplat;
 static uint64_t ncodes[8];
 static int64_t codeval[8];
-static uint64_t errors;
+static uint64_t errors;     /* connections lost with a request unanswered */
+static uint64_t reconnects; /* idle keep-alive connections the server closed */
 
 static int64_t now_us(void)
 {
@@ -296,9 +298,18 @@ int main(int argc, char **argv)
             if (r <= 0) {
                 if (r < 0 && errno == EAGAIN)
                     continue;
-                /* The server closed: count, reconnect, send again. */
-                errors++;
+                /* The server closed. Before any byte of the answer, on a
+                 * connection that already had answers, that is the end of
+                 * a keep-alive connection (nginx closes one after
+                 * keepalive_requests answers): what any HTTP client does,
+                 * reconnect and send again. Otherwise a request was lost.
+                 * Either way it is signed again (a fresh Nonce). */
+                if (c->got == 0 && c->served > 0)
+                    reconnects++;
+                else
+                    errors++;
                 close(c->fd);
+                c->served = 0;
                 connect_one(ep, c);
                 build(c);
                 continue;
@@ -310,6 +321,7 @@ int main(int argc, char **argv)
             char *body = strstr(c->resp, "\r\n\r\n") + 4;
             char *code = strstr(body, "\"code\":");
             record(now_us() - c->started_us, code ? atoll(code + 7) : -1);
+            c->served++;
             int64_t now = now_us();
             if (now >= deadline || (max_requests && started >= max_requests)) {
                 close(c->fd);
@@ -334,13 +346,14 @@ int main(int argc, char **argv)
             ok = ncodes[i];
 #define Q(q)                                                                   \
     (nlat ? (double)sorted[(size_t)ceil((q) * (double)nlat) - 1] / 1000.0 : 0)
-    printf(
-        "{\"concurrency\":%d,\"seconds\":%.3f,\"requests\":%zu,\"ok\":%llu,"
-        "\"transport_errors\":%llu,\"rate\":%.1f,\"latency_ms\":{\"p50\":%.3f,"
-        "\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f},\"codes\":{",
-        conc, elapsed, nlat, (unsigned long long)ok, (unsigned long long)errors,
-        (double)nlat / elapsed, Q(0.50), Q(0.90), Q(0.99),
-        nlat ? (double)sorted[nlat - 1] / 1000.0 : 0);
+    printf("{\"concurrency\":%d,\"seconds\":%.3f,\"requests\":%zu,\"ok\":%llu,"
+           "\"transport_errors\":%llu,\"reconnects\":%llu,\"rate\":%.1f,"
+           "\"latency_ms\":{\"p50\":%.3f,"
+           "\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f},\"codes\":{",
+           conc, elapsed, nlat, (unsigned long long)ok,
+           (unsigned long long)errors, (unsigned long long)reconnects,
+           (double)nlat / elapsed, Q(0.50), Q(0.90), Q(0.99),
+           nlat ? (double)sorted[nlat - 1] / 1000.0 : 0);
     for (int i = 0, first = 1; i < 8; i++) {
         if (!ncodes[i])
             continue;

@@ -28,6 +28,8 @@ const env = require(path.join(top, 'tests', 'integration', 'lib', 'env'));
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const WORKERS = Number(process.env.BENCH_WORKERS || 8);
 const SKIP = process.env.BENCH_SKIP ? new RegExp(process.env.BENCH_SKIP) : null;
+// Extra ckafka.conf lines for the servers under test, separated by ';'.
+const EXTRA = process.env.BENCH_CONFIG ? process.env.BENCH_CONFIG.split(';').map((l) => l.trim()) : [];
 const LOADGEN = path.join(env.BUILDDIR, 'bench', 'loadgen');
 const BASELINE = path.join(env.BUILDDIR, 'bench', 'baseline');
 const out = { machine: {}, a: [], b: {}, c: {}, tool: {}, requests: {} };
@@ -159,7 +161,7 @@ async function main() {
     }
     // The metadata cache of 10,000 partitions is refreshed every 2 s by
     // default; the benchmark keeps the default.
-    const srv = await env.startServer({ bootstrap: boot, workers: WORKERS, extra: ['access_log =', 'audit_fsync = yes'] });
+    const srv = await env.startServer({ bootstrap: boot, workers: WORKERS, extra: ['access_log =', 'audit_fsync = yes', ...EXTRA] });
     const pids = (await env.status(srv)).processes.map((p) => p.pid);
 
     if (!SKIP || !SKIP.test('a')) {
@@ -221,7 +223,7 @@ async function main() {
       // after 100,000 more.
       out.c.after_large_requests = pids.map(rssOf);
       log('== (c) 100,000 requests on a fresh server');
-      const fresh = await env.startServer({ bootstrap: boot, workers: WORKERS, extra: ['access_log ='] });
+      const fresh = await env.startServer({ bootstrap: boot, workers: WORKERS, extra: ['access_log =', ...EXTRA] });
       const fpids = (await env.status(fresh)).processes.map((p) => p.pid);
       const params = { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small };
       out.c.start = fpids.map(rssOf);

@@ -72,12 +72,16 @@ void kafka_trace_reset(void)
     ntrace = 0;
 }
 
-static void traced(const char *what, int64_t since_us, bool failed)
+static void trace_add(const char *what, int64_t us, bool failed)
 {
     if (ntrace < TRACE_MAX)
-        trace[ntrace] =
-            (typeof(trace[0])){what, util_mono_us() - since_us, failed};
+        trace[ntrace] = (typeof(trace[0])){what, us, failed};
     ntrace++;
+}
+
+static void traced(const char *what, int64_t since_us, bool failed)
+{
+    trace_add(what, util_mono_us() - since_us, failed);
 }
 
 void kafka_trace_format(char *buf, size_t len)
@@ -599,8 +603,6 @@ static int with_coordinator(struct kafka *k, const char *group, group_call fn,
     }
 }
 
-enum field { F_START, F_END, F_FOUND };
-
 /* Leadership is moving (a new topic, a broker restart): ask again. */
 static bool leader_moving(rd_kafka_resp_err_t e)
 {
@@ -609,17 +611,26 @@ static bool leader_moving(rd_kafka_resp_err_t e)
            e == RD_KAFKA_RESP_ERR_REPLICA_NOT_AVAILABLE;
 }
 
+/* One partition's answer to one ListOffsets lookup. */
+struct found {
+    int64_t v;   /* OFFSETS_NONE: none (by time: no message that late) */
+    int16_t err; /* Kafka protocol error code */
+};
+
 /* One rd_kafka_offsets_for_times call (one ListOffsets per leader) for the
- * partitions of tps without an error yet; leadership errors are retried
- * until the deadline, with a short pause. Thread-safe: writes only tps. */
-static int list_offsets_one(struct kafka *k, struct tp *tps, size_t n,
-                            int64_t spec, enum field f, int64_t deadline,
+ * partitions of tps[0..n) without an error yet, answered into out[0..n);
+ * leadership errors are retried until the deadline, with a short pause.
+ * Thread-safe: reads tps, writes only out. */
+static int list_offsets_one(struct kafka *k, const struct tp *tps, size_t n,
+                            int64_t spec, struct found *out, int64_t deadline,
                             char *err, size_t errlen)
 {
     rd_kafka_topic_partition_list_t *l = NULL;
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
     int rc = 0;
 
+    for (size_t i = 0; i < n; i++)
+        out[i] = (struct found){OFFSETS_NONE, 0};
     for (int attempt = 0;; attempt++) {
         int t = remaining(deadline);
         if (!t)
@@ -653,26 +664,18 @@ static int list_offsets_one(struct kafka *k, struct tp *tps, size_t n,
         /* Every partition unknown: a partition-level answer, not a failure
          * of the cluster. */
         for (int i = 0; i < l->cnt; i++)
-            set_err(&tps[(uintptr_t)l->elems[i].opaque], e);
+            out[(uintptr_t)l->elems[i].opaque].err = proto_err(e);
     } else if (e) {
         snprintf(err, errlen, "ListOffsets: %s", rd_kafka_err2str(e));
         rc = -1;
     } else {
         for (int i = 0; i < l->cnt; i++) {
             const rd_kafka_topic_partition_t *p = &l->elems[i];
-            struct tp *tp = &tps[(uintptr_t)p->opaque];
-            if (p->err) {
-                set_err(tp, p->err);
-                continue;
-            }
-            /* By time, -1 means no message is that late (not an error). */
-            int64_t v = p->offset >= 0 ? p->offset : OFFSETS_NONE;
-            if (f == F_START)
-                tp->start = v;
-            else if (f == F_END)
-                tp->end = v;
-            else
-                tp->found = v;
+            struct found *f = &out[(uintptr_t)p->opaque];
+            if (p->err)
+                f->err = proto_err(p->err);
+            else if (p->offset >= 0) /* by time, -1: no message that late */
+                f->v = p->offset;
         }
     }
     rd_kafka_topic_partition_list_destroy(l);
@@ -703,21 +706,36 @@ static size_t slices_of(size_t n, struct slice out[SLICES])
     return k;
 }
 
+/* The ListOffsets lookups kafka_lookup can make, in the order their errors
+ * are applied (a partition keeps the first one). */
+static const struct {
+    unsigned what;
+    int64_t spec; /* the logical offset asked for; by time: the time */
+    const char *name;
+} kinds[] = {
+    {KAFKA_END, RD_KAFKA_OFFSET_END, "ListOffsets(end)"},
+    {KAFKA_START, RD_KAFKA_OFFSET_BEGINNING, "ListOffsets(start)"},
+    {KAFKA_TIME, 0, "ListOffsets(time)"},
+};
+#define NKINDS UTIL_ARRAY_LEN(kinds)
+
 struct list_job {
     struct kafka *k;
-    struct tp *tps;
+    const struct tp *tps;
     size_t n;
     int64_t spec;
-    enum field f;
+    struct found *out;
     int64_t deadline;
     int rc;
+    int64_t done_us;
     char err[256];
 };
 
 static void list_job_do(struct list_job *j)
 {
-    j->rc = list_offsets_one(j->k, j->tps, j->n, j->spec, j->f, j->deadline,
+    j->rc = list_offsets_one(j->k, j->tps, j->n, j->spec, j->out, j->deadline,
                              j->err, sizeof(j->err));
+    j->done_us = util_mono_us();
 }
 
 static void *list_job_thread(void *arg)
@@ -730,45 +748,88 @@ static void *list_job_thread(void *arg)
     return NULL;
 }
 
-/* ListOffsets for tps: one call, or its slices on threads of their own. */
-static int list_offsets(struct kafka *k, struct tp *tps, size_t n, int64_t spec,
-                        enum field f, int64_t deadline, char *err,
-                        size_t errlen)
+/* The ListOffsets lookups asked for in what (KAFKA_END, KAFKA_START,
+ * KAFKA_TIME), all at once: every kind, each in slices when large, and
+ * every job but one on a thread of its own, so that no lookup waits for
+ * another. The answers are applied to tps once all are in. */
+static int list_offsets(struct kafka *k, struct pool *pool, struct tp *tps,
+                        size_t n, unsigned what, int64_t time_ms,
+                        int64_t deadline, char *err, size_t errlen)
 {
-    static const char *const names[] = {
-        "ListOffsets(start)", "ListOffsets(end)", "ListOffsets(time)"};
     struct slice sl[SLICES];
-    struct list_job jobs[SLICES];
-    pthread_t th[SLICES];
-    bool started[SLICES] = {false};
-    size_t ns = slices_of(n, sl);
+    struct list_job jobs[NKINDS * SLICES];
+    pthread_t th[NKINDS * SLICES];
+    bool started[NKINDS * SLICES] = {false};
+    struct found *res[NKINDS] = {NULL};
+    size_t ns = slices_of(n, sl), nj = 0;
     int64_t t0 = util_mono_us();
     int rc = 0;
 
-    for (size_t i = 0; i < ns; i++) {
-        jobs[i] = (struct list_job){k, tps + sl[i].from, sl[i].n, spec,
-                                    f, deadline,         0,       ""};
-        /* The first slice runs here; the others on their own threads (on
-         * failure to start one, here too). */
-        if (i > 0)
-            started[i] =
-                pthread_create(&th[i], NULL, list_job_thread, &jobs[i]) == 0;
+    for (size_t kd = 0; kd < NKINDS; kd++) {
+        if (!(what & kinds[kd].what))
+            continue;
+        int64_t spec = kinds[kd].what == KAFKA_TIME ? time_ms : kinds[kd].spec;
+        res[kd] = pool_alloc(pool, (n + 1) * sizeof(*res[kd]));
+        for (size_t i = 0; i < ns; i++)
+            jobs[nj++] = (struct list_job){
+                .k = k,
+                .tps = tps + sl[i].from,
+                .n = sl[i].n,
+                .spec = spec,
+                .out = res[kd] + sl[i].from,
+                .deadline = deadline,
+            };
     }
+    if (!nj)
+        return 0;
+    /* The first job runs here; the others on their own threads (on failure
+     * to start one, here too). */
+    for (size_t j = 1; j < nj; j++)
+        started[j] =
+            pthread_create(&th[j], NULL, list_job_thread, &jobs[j]) == 0;
     list_job_do(&jobs[0]);
-    for (size_t i = 1; i < ns; i++) {
-        if (started[i])
-            pthread_join(th[i], NULL);
+    for (size_t j = 1; j < nj; j++) {
+        if (started[j])
+            pthread_join(th[j], NULL);
         else
-            list_job_do(&jobs[i]);
+            list_job_do(&jobs[j]);
     }
-    for (size_t i = 0; i < ns && !rc; i++) {
-        if (jobs[i].rc) {
-            snprintf(err, errlen, "%s", jobs[i].err);
-            rc = -1;
+
+    for (size_t kd = 0, j = 0; kd < NKINDS; kd++) {
+        if (!res[kd])
+            continue;
+        int64_t done = t0;
+        bool failed = false;
+        for (size_t i = 0; i < ns; i++, j++) {
+            done = jobs[j].done_us > done ? jobs[j].done_us : done;
+            failed |= jobs[j].rc != 0;
+            if (jobs[j].rc && !rc) {
+                snprintf(err, errlen, "%s", jobs[j].err);
+                rc = -1;
+            }
+        }
+        trace_add(kinds[kd].name, done - t0, failed);
+    }
+    if (rc)
+        return rc;
+    for (size_t kd = 0; kd < NKINDS; kd++) {
+        if (!res[kd])
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            const struct found *f = &res[kd][i];
+            if (tps[i].err)
+                continue; /* not asked, or an earlier lookup's error */
+            if (f->err)
+                tps[i].err = f->err;
+            else if (kinds[kd].what == KAFKA_END)
+                tps[i].end = f->v;
+            else if (kinds[kd].what == KAFKA_START)
+                tps[i].start = f->v;
+            else
+                tps[i].found = f->v;
         }
     }
-    traced(names[f], t0, rc != 0);
-    return rc;
+    return 0;
 }
 
 /* OffsetFetch: one request for the group's committed offsets of tps (all of
@@ -948,14 +1009,7 @@ int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
             committed_send(k, coord, &cs[ncs++], deadline);
         }
     }
-    if (what & KAFKA_END)
-        rc = list_offsets(k, tps, n, RD_KAFKA_OFFSET_END, F_END, deadline, err,
-                          errlen);
-    if (!rc && (what & KAFKA_START))
-        rc = list_offsets(k, tps, n, RD_KAFKA_OFFSET_BEGINNING, F_START,
-                          deadline, err, errlen);
-    if (!rc && (what & KAFKA_TIME))
-        rc = list_offsets(k, tps, n, time_ms, F_FOUND, deadline, err, errlen);
+    rc = list_offsets(k, pool, tps, n, what, time_ms, deadline, err, errlen);
     if (rc || !ncs)
         return rc; /* abandoned OffsetFetch answers are dropped later */
 

@@ -77,13 +77,16 @@ enum {
 };
 
 /* Fills the asked fields of tps[0..n) (sorted by offsets_tp_cmp; commit
- * metadata strings go to pool): the
- * group's committed offsets from one OffsetFetch, sent first and awaited
- * last, and each watermark or time lookup from one rd_kafka_offsets_for_times
- * call (one ListOffsets request per leader broker). A partition-level error
- * goes to that tp's err (the first one wins); partitions that have an error
- * already are not asked about. Returns 0, or -1 with err when
- * an operation failed as a whole (unreachable, timed out). */
+ * metadata strings go to pool): the group's committed offsets from one
+ * OffsetFetch, sent first and awaited last, and each watermark or time
+ * lookup from one rd_kafka_offsets_for_times call (one ListOffsets request
+ * per leader broker), the lookups all in flight at once. A partition-level
+ * error goes to that tp's err (the first one wins: end, start, time, then
+ * the OffsetFetch); partitions that have an error already are not asked
+ * about. Above 1,000 partitions every call is cut into 8 slices sent
+ * together (librdkafka 2.0.2 matches answers to requests in quadratic
+ * time). Returns 0, or -1 with err when an operation failed as a whole
+ * (unreachable, timed out). */
 int kafka_lookup(struct kafka *k, struct pool *pool, const char *group,
                  struct tp *tps, size_t n, unsigned what, int64_t time_ms,
                  int64_t deadline, char *err, size_t errlen);

@@ -174,6 +174,11 @@ void log_msg(enum log_level level, const char *fmt, ...)
     va_end(ap);
 }
 
+bool log_access_enabled(void)
+{
+    return access_log.fd >= 0;
+}
+
 void log_access(const char *fmt, ...)
 {
     char buf[2048];

@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum log_level {
@@ -41,6 +42,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+
+/* Whether there is an access log (so callers can skip building a line). */
+bool log_access_enabled(void);
 
 /* Writes one access-log line (a newline is added); nothing when there is no
  * access log. */

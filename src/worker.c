@@ -152,6 +152,8 @@ static void access_line(const struct request *req, const struct action_ctx *c,
                         int code, int64_t us)
 {
     char ts[40];
+    if (!log_access_enabled())
+        return;
     json_object *o = json_object_new_object();
     log_timestamp(ts, sizeof(ts));
     json_object_object_add(o, "time", json_object_new_string(ts));
@@ -251,6 +253,12 @@ void worker_main(const struct worker_env *env)
 
     snprintf(role, sizeof(role), "worker %d", env->slot);
     log_set_role(role);
+    /* librdkafka's threads and the lookup threads of large requests would
+     * each get a glibc arena of their own (up to 8 per core), and every
+     * arena keeps what it once held: two arenas keep a worker that served
+     * 10,000-partition requests about 8 MiB smaller, at no measurable cost
+     * in speed (bench/RESULTS.md). */
+    mallopt(M_ARENA_MAX, 2);
     install_signals();
     /* If the master dies, do not linger holding the socket. */
     prctl(PR_SET_PDEATHSIG, SIGTERM);

@@ -106,14 +106,18 @@ test('a worker killed with -9 is replaced and the service goes on', async (ctx) 
   a.match(srv.log('error.log'), new RegExp(`\\(pid ${victim}\\) killed by signal 9`));
 });
 
-test('TERM stops the master and every worker; the unix socket is removed', async () => {
-  const srv = await env.startServer({ workers: 3 });
-  const pids = (await status(srv)).processes.map((p) => p.pid);
-  a.strictEqual(pids.length, 3);
-  const master = srv.proc.pid;
-  await srv.stop();
-  a.strictEqual(srv.proc.exitCode, 0);
-  for (const p of [master, ...pids]) a.ok(!alive(p), `pid ${p} still alive`);
-  a.ok(!fs.existsSync(srv.sock), 'socket removed');
-  a.match(srv.log('error.log'), /stopped/);
+test('TERM and QUIT stop the master and every worker; the unix socket is removed', async (ctx) => {
+  for (const sig of ['SIGTERM', 'SIGQUIT']) {
+    const srv = await env.startServer({ workers: 3 });
+    ctx.cleanups.push(() => srv.stop());
+    const pids = (await status(srv)).processes.map((p) => p.pid);
+    a.strictEqual(pids.length, 3);
+    const master = srv.proc.pid;
+    process.kill(master, sig);
+    await env.waitFor(`the master to exit on ${sig}`, () => srv.proc.exitCode !== null || srv.proc.signalCode !== null, 15000);
+    a.strictEqual(srv.proc.exitCode, 0, `${sig}: exit status`);
+    for (const p of [master, ...pids]) a.ok(!alive(p), `${sig}: pid ${p} still alive`);
+    a.ok(!fs.existsSync(srv.sock), `${sig}: socket removed`);
+    a.match(srv.log('error.log'), /stopped/);
+  }
 });
