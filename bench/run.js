@@ -268,10 +268,47 @@ async function main() {
   } finally {
     await br.stop();
   }
+  out.summary = summary(out);
+  log(`== summary ${JSON.stringify(out.summary, null, 1)}`);
   const dir = path.join(__dirname, 'out');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   log(`== written ${path.join(dir, 'results.json')}`);
+}
+
+// The figures the targets are about, and the ratios, from this run only.
+function summary(o) {
+  const s = {};
+  const at = (c) => o.a.find((r) => r.concurrency === c);
+  const mib = (kib) => +(kib / 1024).toFixed(1);
+  const max = (xs, f) => Math.max(...xs.map(f));
+  if (o.a.length) {
+    const a64 = at(64);
+    s.a64_rate = a64.ckafka.rate;
+    s.a64_p99_ms = a64.ckafka.latency_ms.p99;
+    s.a64_vs_baseline = +a64.ratio.toFixed(3);
+    s.a64_vs_baseline_one_in_flight = +a64.ratio_one_in_flight.toFixed(3);
+  }
+  if (o.b.page_named) {
+    s.page_by_offset_p50_ms = o.b.page_by_offset.map((x) => x.latency_ms.p50);
+    s.page_named_p50_ms = o.b.page_named.latency_ms.p50;
+    s.reset_10000_time_p50_ms = o.b.reset_time.latency_ms.p50;
+    s.reset_10000_offset_p50_ms = o.b.reset_offset.latency_ms.p50;
+  }
+  if (o.tool.describe_small_ms && o.a.length && o.b.page_named) {
+    // Per call: the tool's wall time over our median answer for the same
+    // work (the 100 x 100 describe is two of our pages).
+    s.x_describe_1x12 = Math.round(o.tool.describe_small_ms / at(1).ckafka.latency_ms.p50);
+    s.x_reset_1x12 = Math.round(o.tool.reset_small_to_datetime_ms / o.b.reset_small_time.latency_ms.p50);
+    s.x_describe_100x100 = +(o.tool.describe_big_ms / (o.b.page_by_offset[0].latency_ms.p50 + o.b.page_by_offset[1].latency_ms.p50)).toFixed(1);
+    s.x_reset_100x100 = +(o.tool.reset_big_to_datetime_ms / o.b.reset_time.latency_ms.p50).toFixed(1);
+  }
+  if (o.c.after) {
+    s.rss_max_mib = mib(max([...o.c.after, ...o.c.after2, ...(o.c.after_large_requests || [])], (x) => x.rss_kib));
+    s.rss_growth_first_100k_mib = mib(max(o.c.after.map((x, i) => x.rss_kib - o.c.warm[i].rss_kib), (x) => x));
+    s.rss_growth_second_100k_mib = mib(max(o.c.after2.map((x, i) => x.rss_kib - o.c.after[i].rss_kib), (x) => x));
+  }
+  return s;
 }
 
 // The requests an API call can send.

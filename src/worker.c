@@ -253,12 +253,19 @@ void worker_main(const struct worker_env *env)
 
     snprintf(role, sizeof(role), "worker %d", env->slot);
     log_set_role(role);
-    /* librdkafka's threads and the lookup threads of large requests would
-     * each get a glibc arena of their own (up to 8 per core), and every
-     * arena keeps what it once held: two arenas keep a worker that served
-     * 10,000-partition requests about 8 MiB smaller, at no measurable cost
-     * in speed (bench/RESULTS.md). */
+    /* Memory that a worker once needed must not stay with it
+     * (bench/RESULTS.md, section c). librdkafka's threads and the lookup
+     * threads of large requests would each get a glibc arena of their own
+     * (up to 8 per core), every one keeping what it once held: two arenas
+     * keep a worker that served 10,000-partition requests about 8 MiB
+     * smaller, at no measurable cost in speed. And glibc raises its mmap
+     * threshold each time a large block is freed, so the large blocks of
+     * every metadata refresh (a cluster of 10,000 partitions: about 1 MiB
+     * each) would come to be carved from the heap, which then grows by
+     * fragments for a while; a fixed threshold keeps them mapped and
+     * returned. */
     mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     install_signals();
     /* If the master dies, do not linger holding the socket. */
     prctl(PR_SET_PDEATHSIG, SIGTERM);

@@ -11,13 +11,8 @@ const env = require('./lib/env');
 const a = require('./lib/assert');
 const { KafkaProxy } = require('./lib/kproxy');
 
-async function oneGroup(boot, partitions = 1) {
-  const topic = env.uniq('fault');
-  const group = env.uniq('g');
-  await env.kfix.create(boot, topic, partitions);
-  for (let p = 0; p < partitions; p++) await env.kfix.produce(boot, topic, p, 10);
-  await env.kfix.commit(boot, group, Array.from({ length: partitions }, (_, p) => [topic, p, 2]));
-  return { topic, group };
+function oneGroup(boot, partitions = 1) {
+  return env.kfix.group(boot, { prefix: 'fault', partitions });
 }
 
 function workerPids(st) {

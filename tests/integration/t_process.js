@@ -24,13 +24,7 @@ function alive(pid) {
 }
 
 async function oneGroup() {
-  const b = (await env.broker()).bootstrap;
-  const topic = env.uniq('proc');
-  const group = env.uniq('g');
-  await env.kfix.create(b, topic, 1);
-  await env.kfix.produce(b, topic, 0, 3);
-  await env.kfix.commit(b, group, [[topic, 0, 1]]);
-  return { topic, group };
+  return env.kfix.group((await env.broker()).bootstrap, { prefix: 'proc', messages: 3, committed: 1 });
 }
 
 test('inherits the FastCGI socket on fd 0 from spawn-fcgi (no listen in the configuration)', async (ctx) => {

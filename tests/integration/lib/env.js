@@ -182,6 +182,16 @@ const kfix = {
   // specs: [[topic, partition, offset, metadata?], ...]
   commit: (boot, group, specs) =>
     sh(KFIX, ['-b', boot, 'commit', group, ...specs.map(([t, p, o, m]) => `${t}:${p}=${o}${m !== undefined ? `:${m}` : ''}`)]),
+  // A new topic with `messages` messages in each of its `partitions`, and a
+  // new group committed at `committed` on every partition: {topic, group}.
+  async group(boot, { prefix = 'topic', partitions = 1, messages = 10, committed = 2 } = {}) {
+    const topic = uniq(prefix);
+    const group = uniq('g');
+    await kfix.create(boot, topic, partitions);
+    for (let p = 0; p < partitions; p++) await kfix.produce(boot, topic, p, messages);
+    await kfix.commit(boot, group, Array.from({ length: partitions }, (_, p) => [topic, p, committed]));
+    return { topic, group };
+  },
   // A live member of group, subscribed to topics, until stop().
   async consume(boot, group, topics) {
     const proc = spawn(KFIX, ['-b', boot, 'consume', group, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
