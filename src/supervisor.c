@@ -114,6 +114,7 @@ static int spawn(struct master *m)
     s->started_ms = util_mono_ms();
     __atomic_store_n(&s->state, SB_STARTING, __ATOMIC_RELEASE);
 
+    pid_t self = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         log_error("fork: %s", strerror(errno));
@@ -124,7 +125,8 @@ static int spawn(struct master *m)
         struct itimerval none = {{0, 0}, {0, 0}};
         setitimer(ITIMER_REAL, &none, NULL);
         s->pid = getpid();
-        struct worker_env env = {m->cfg, m->listen_fd, m->replay, m->sb, slot};
+        struct worker_env env = {m->cfg, m->listen_fd, m->replay,
+                                 m->sb,  slot,         self};
         worker_main(&env);
     }
     s->pid = pid;

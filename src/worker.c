@@ -267,17 +267,17 @@ void worker_main(const struct worker_env *env)
     mallopt(M_ARENA_MAX, 2);
     mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     install_signals();
-    /* If the master dies, do not linger holding the socket. */
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() == 1)
-        _exit(0);
-
     devnull_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     listen_fd_global = env->listen_fd;
-    if (stopping)
-        _exit(0);
     if (cfg->user && drop_privileges(cfg) < 0)
         _exit(EX_OSERR);
+    /* If the master dies (kill -9, the OOM killer), do not linger holding
+     * the socket. Set after dropping privileges: Linux clears the parent-
+     * death signal when a process's credentials change. The master may
+     * already be gone by now: then nobody would send it. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (stopping || getppid() != env->master)
+        _exit(0);
 
     if (FCGX_Init() != 0) {
         log_error("FCGX_Init failed");

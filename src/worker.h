@@ -5,6 +5,7 @@
 #define CKAFKA_WORKER_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 struct config;
 struct replay;
@@ -19,6 +20,7 @@ struct worker_env {
     struct replay *replay;
     struct scoreboard *sb;
     int slot;
+    pid_t master; /* the process that forked it */
 };
 
 /* Runs the worker in the current (freshly forked) process; never returns.

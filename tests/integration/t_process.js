@@ -115,3 +115,15 @@ test('TERM and QUIT stop the master and every worker; the unix socket is removed
     a.match(srv.log('error.log'), /stopped/);
   }
 });
+
+test('bug-pdeathsig-after-setuid: kill -9 of the master, and every worker exits at once', async (ctx) => {
+  // Started as root, workers become `user`; Linux clears the parent-death
+  // signal on that change, so it must be set after it, or workers outlive
+  // a master killed by -9 (or the OOM killer), holding the socket forever.
+  const srv = await env.startServer({ workers: 3 });
+  ctx.cleanups.push(() => srv.stop());
+  const pids = (await status(srv)).processes.map((p) => p.pid);
+  a.strictEqual(pids.length, 3);
+  process.kill(srv.proc.pid, 'SIGKILL');
+  await env.waitFor('every worker to exit', () => pids.every((p) => !alive(p)), 3000);
+});
