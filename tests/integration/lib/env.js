@@ -350,6 +350,16 @@ async function startServer(opts = {}) {
     proc: null,
     nginx: null,
     log: (name) => { try { return fs.readFileSync(path.join(dir, name), 'utf8'); } catch (e) { return ''; } },
+    // The error log's lines matching re, each as { ms, line, m } with ms
+    // the line's own timestamp: what the server measured, not the test's
+    // clock (which a loaded machine stretches).
+    logLines(re, name = 'error.log') {
+      return this.log(name).split('\n').map((line) => {
+        const m = re.exec(line);
+        const t = /^(\S+Z) /.exec(line);
+        return m && t ? { ms: Date.parse(t[1]), line, m } : null;
+      }).filter(Boolean);
+    },
     async startResponder() {
       const out = fs.openSync(path.join(dir, 'ckafka.out'), 'a');
       const argv = [BIN, '-F', '-c', conf];
