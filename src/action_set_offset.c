@@ -62,9 +62,9 @@ static enum reply_status read_partitions(struct action_ctx *c, struct reset *r)
         int64_t id;
         if (!util_parse_int64(v[i], &id) || id < 0 || id > INT32_MAX)
             return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,
-                              "partitions: '%.40s' is not a partition id (an "
+                              "partitions: '%.*s' is not a partition id (an "
                               "integer from 0 to %d)",
-                              v[i], INT32_MAX);
+                              util_utf8_cut(v[i], 40), v[i], INT32_MAX);
         r->parts[i] = (int32_t)id;
     }
     qsort(r->parts, n, sizeof(*r->parts), i32_cmp);

@@ -140,9 +140,49 @@ static void write_line(int fd, char *buf, size_t cap, size_t n)
     }
 }
 
+size_t log_escape(char *out, size_t cap, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+
+    for (size_t i = 0, n; i < len; i += n) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[4];
+        size_t k = 0;
+
+        n = util_utf8_seqlen(s + i, len - i);
+        if (c == '\\' || c == '"') {
+            esc[k++] = '\\';
+            esc[k++] = (char)c;
+        } else if (c == '\n' || c == '\r' || c == '\t') {
+            esc[k++] = '\\';
+            esc[k++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+        } else if (c < 0x20 || c == 0x7f || !n) {
+            esc[k++] = '\\';
+            esc[k++] = 'x';
+            esc[k++] = hex[c >> 4];
+            esc[k++] = hex[c & 15];
+            n = 1;
+        }
+        if (k) {
+            if (o + k > cap)
+                break;
+            memcpy(out + o, esc, k);
+            o += k;
+        } else {
+            if (o + n > cap)
+                break;
+            memcpy(out + o, s + i, n);
+            o += n;
+        }
+    }
+    return o;
+}
+
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
     char buf[4096];
+    char msg[2048];
     char ts[40];
     int saved = errno;
 
@@ -155,14 +195,16 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
                      level_names[level], (long)getpid(), role);
     if (n < 0)
         n = 0;
-    if ((size_t)n < sizeof(buf)) {
-        int m = vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
-        if (m > 0)
-            n += m;
-    }
-    if ((size_t)n > sizeof(buf))
-        n = (int)sizeof(buf);
-    write_line(error_log.fd, buf, sizeof(buf), (size_t)n);
+    int m = vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (m < 0)
+        m = 0;
+    if ((size_t)m >= sizeof(msg))
+        m = (int)sizeof(msg) - 1;
+    /* Messages echo client input (group names, topics): escaped, no value
+     * can end the line or forge another one. */
+    size_t len = (size_t)n + log_escape(buf + n, sizeof(buf) - (size_t)n - 2,
+                                        msg, (size_t)m);
+    write_line(error_log.fd, buf, sizeof(buf), len);
     errno = saved;
 }
 

@@ -53,6 +53,12 @@ void log_access(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Formats the current time as "2026-11-21T10:00:00.123Z" into buf (>= 32). */
 void log_timestamp(char *buf, size_t len);
 
+/* Copies s[0..len) into out (at most cap bytes, no NUL) with backslash,
+ * double quote, control characters and bytes that are not UTF-8 escaped
+ * (\\, \", \n, \r, \t, \xNN); stops before a character that would not fit.
+ * Returns the bytes written. Every error-log line goes through it. */
+size_t log_escape(char *out, size_t cap, const char *s, size_t len);
+
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
 #define log_notice(...) log_msg(LOG_LEVEL_NOTICE, __VA_ARGS__)

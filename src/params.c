@@ -107,9 +107,9 @@ int params_parse(struct pool *pool, const char *data, size_t len,
         }
         if (nlen > lim->max_name_len) {
             snprintf(err, errlen,
-                     "parameter name '%.32s...' is too long (at most %zu "
+                     "parameter name '%.*s...' is too long (at most %zu "
                      "bytes)",
-                     name, lim->max_name_len);
+                     util_utf8_cut(name, 32), name, lim->max_name_len);
             return -1;
         }
         for (char *c = name; *c; c++)
@@ -184,8 +184,8 @@ int params_int64(const struct params *p, const char *name, int64_t *out,
         return 1;
     if (!util_parse_int64(v, out)) {
         snprintf(err, errlen,
-                 "parameter %s must be a 64-bit integer, got '%.40s'%s", name,
-                 v, strlen(v) > 40 ? "..." : "");
+                 "parameter %s must be a 64-bit integer, got '%.*s'%s", name,
+                 util_utf8_cut(v, 40), v, strlen(v) > 40 ? "..." : "");
         return -1;
     }
     return 0;

@@ -104,11 +104,22 @@ const char *reply_render(struct pool *pool, const struct reply *r, size_t *len)
     if (r->status == REPLY_OK && r->data)
         json_object_object_add(env, "data", json_object_get(r->data));
 
+    char *out = reply_json_text(pool, env, len);
+    json_object_put(env);
+    return out;
+}
+
+char *reply_json_text(struct pool *pool, json_object *o, size_t *len)
+{
     size_t n = 0;
     const char *s = json_object_to_json_string_length(
-        env, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-    char *out = pool_strndup(pool, s, n);
-    json_object_put(env); /* s dies with it: copied first */
+        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+    /* json-c escapes control characters but copies other bytes as they
+     * are; a value cut short or a raw byte would make the answer invalid
+     * UTF-8, which strict JSON parsers refuse. s dies with o: copied. */
+    char *out = pool ? pool_alloc(pool, 3 * n + 1) : util_malloc(3 * n + 1);
+    n = util_utf8_repair(out, s, n);
+    out[n] = '\0';
     *len = n;
     return out;
 }

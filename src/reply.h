@@ -56,6 +56,12 @@ const char *reply_message(struct pool *pool, const struct reply *r);
 /* Renders r as the JSON body (pool memory) and sets *len. */
 const char *reply_render(struct pool *pool, const struct reply *r, size_t *len);
 
+/* o as compact JSON text that is valid UTF-8 whatever its strings held
+ * (each byte that does not start a well-formed character becomes U+FFFD),
+ * NUL-terminated, *len without the NUL. In pool memory, or malloc'd (the
+ * caller frees it) when pool is NULL. o is not consumed. */
+char *reply_json_text(struct pool *pool, json_object *o, size_t *len);
+
 /* Drops r's data. */
 void reply_clear(struct reply *r);
 

@@ -126,6 +126,11 @@ void scoreboard_record(struct scoreboard *sb, int action, int64_t us,
            !__atomic_compare_exchange_n(&a->max_us, &m, u, true,
                                         __ATOMIC_RELAXED, __ATOMIC_RELAXED))
         ;
+    m = __atomic_load_n(&a->min_us1, __ATOMIC_RELAXED);
+    while ((m == 0 || u + 1 < m) &&
+           !__atomic_compare_exchange_n(&a->min_us1, &m, u + 1, true,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
     if (inst && *inst) {
         struct sb_instance *in = instance(sb, inst);
         if (in) {
@@ -159,12 +164,22 @@ int64_t scoreboard_quantile_us(const struct sb_action *a, double q)
     uint64_t rank = (uint64_t)ceil(q * (double)total);
     if (rank < 1)
         rank = 1;
+    int64_t lo = a->min_us1 ? (int64_t)a->min_us1 - 1 : 0;
+    int64_t hi = (int64_t)a->max_us, v = hi;
     for (int i = 0; i < SB_BUCKETS; i++) {
         seen += a->buckets[i];
-        if (seen >= rank)
-            return (int64_t)ceil(exp2((double)(i + 1) / 4.0));
+        if (seen >= rank) {
+            v = (int64_t)ceil(exp2((double)(i + 1) / 4.0));
+            break;
+        }
     }
-    return (int64_t)a->max_us;
+    /* Counters are read without a lock: a bucket may already count a
+     * request whose max or min is not stored yet. */
+    if (v > hi)
+        v = hi;
+    if (v < lo)
+        v = lo;
+    return v;
 }
 
 const char *scoreboard_reason_name(enum sb_reason r)

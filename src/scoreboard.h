@@ -52,6 +52,7 @@ struct sb_action {
     uint64_t errors; /* replies with a non-zero code */
     uint64_t sum_us;
     uint64_t max_us;
+    uint64_t min_us1; /* the smallest latency + 1; 0 before the first */
     uint64_t buckets[SB_BUCKETS];
 };
 
@@ -106,8 +107,10 @@ void scoreboard_record(struct scoreboard *sb, int action, int64_t us,
 void scoreboard_restart(struct scoreboard *sb, pid_t pid, enum sb_reason reason,
                         int status);
 
-/* The q-quantile (0..1) of an action's latency in microseconds, from the
- * histogram (upper bound of the bucket). 0 when there is no sample. */
+/* The q-quantile (0..1) of an action's latency in microseconds: the upper
+ * bound of the histogram bucket it falls in, clamped into the observed
+ * [min, max] (a bucket's bound may lie above every value in it). 0 when
+ * there is no sample. */
 int64_t scoreboard_quantile_us(const struct sb_action *a, double q);
 
 /* The histogram bucket of a duration (exposed for unit tests). */

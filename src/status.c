@@ -199,11 +199,7 @@ const char *status_serve(const struct config *cfg, struct scoreboard *sb,
         return name;
     }
     json_object *o = render(cfg, sb, replay, params_get(&req->params, "full"));
-    size_t n;
-    const char *s = json_object_to_json_string_length(
-        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-    *body = pool_strndup(pool, s, n);
-    *len = n;
+    *body = reply_json_text(pool, o, len);
     json_object_put(o);
     return name;
 }

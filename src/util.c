@@ -108,44 +108,80 @@ bool util_parse_int64(const char *s, int64_t *out)
     return true;
 }
 
-bool util_utf8_valid(const char *str, size_t len)
+size_t util_utf8_seqlen(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t cp;
 
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n;
-        uint32_t cp;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (len - i <= n)
-            return false;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += n + 1;
+    if (!len)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 1;
+        cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 2;
+        cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
     }
+    if (len <= n)
+        return 0;
+    for (size_t k = 1; k <= n; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3f);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
+bool util_utf8_valid(const char *s, size_t len)
+{
+    for (size_t i = 0, n; i < len; i += n)
+        if (!(n = util_utf8_seqlen(s + i, len - i)))
+            return false;
     return true;
+}
+
+int util_utf8_cut(const char *s, size_t max)
+{
+    size_t i = 0, n;
+    while (s[i] && i < max) {
+        n = util_utf8_seqlen(s + i, strnlen(s + i, 4));
+        if (!n)
+            n = 1; /* an invalid byte: the output's own repair handles it */
+        if (i + n > max)
+            break;
+        i += n;
+    }
+    return (int)i;
+}
+
+size_t util_utf8_repair(char *dst, const char *src, size_t len)
+{
+    static const char fffd[] = "\xef\xbf\xbd";
+    size_t o = 0;
+    for (size_t i = 0, n; i < len; i += n) {
+        n = util_utf8_seqlen(src + i, len - i);
+        if (n) {
+            memcpy(dst + o, src + i, n);
+            o += n;
+        } else {
+            memcpy(dst + o, fffd, 3);
+            o += 3;
+            n = 1;
+        }
+    }
+    return o;
 }
 
 int util_strptrcmp(const void *a, const void *b)

@@ -30,8 +30,21 @@ int64_t util_wall_ms(void);
  * when the whole string is such a number. */
 bool util_parse_int64(const char *s, int64_t *out);
 
+/* The length (1 to 4) of the well-formed UTF-8 character at s[0..len), or
+ * 0 when it is not one (invalid byte, overlong, surrogate, cut short). */
+size_t util_utf8_seqlen(const char *s, size_t len);
+
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool util_utf8_valid(const char *s, size_t len);
+
+/* The length of the longest prefix of the string s of at most max bytes that
+ * does not cut a character in two: for "%.*s" echoes of client input. */
+int util_utf8_cut(const char *s, size_t max);
+
+/* Copies src[0..len) to dst, each byte that does not start a well-formed
+ * character replaced by U+FFFD, so the result is valid UTF-8 whatever src
+ * held. dst has room for 3 * len bytes; returns the bytes written (no NUL). */
+size_t util_utf8_repair(char *dst, const char *src, size_t len);
 
 /* strcmp-style comparison for qsort over an array of char pointers. */
 int util_strptrcmp(const void *a, const void *b);

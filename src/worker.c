@@ -148,8 +148,8 @@ static void respond(FCGX_Request *fr, const char *ctype, const char *body,
 
 /* One JSON object per line: every field is quoted properly whatever a
  * client put in a group name. */
-static void access_line(const struct request *req, const struct action_ctx *c,
-                        int code, int64_t us)
+static void access_line(struct pool *pool, const struct request *req,
+                        const struct action_ctx *c, int code, int64_t us)
 {
     char ts[40];
     if (!log_access_enabled())
@@ -172,9 +172,8 @@ static void access_line(const struct request *req, const struct action_ctx *c,
                            json_object_new_string(c->group ? c->group : ""));
     json_object_object_add(o, "code", json_object_new_int(code));
     json_object_object_add(o, "ms", ms_json(us));
-    log_access("%s",
-               json_object_to_json_string_ext(
-                   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    size_t n;
+    log_access("%s", reply_json_text(pool, o, &n));
     json_object_put(o);
 }
 
@@ -235,7 +234,7 @@ done:;
                  inst ? inst : "-", c.group ? c.group : "-", code,
                  *calls ? calls : "none");
     }
-    access_line(&req, &c, code, us);
+    access_line(pool, &req, &c, code, us);
     if (code == reply_code(REPLY_INTERNAL) || c.reply.status == REPLY_KAFKA)
         log_warn("%s on %s (group %s): %s", c.action ? c.action : "request",
                  inst ? inst : "-", c.group ? c.group : "-",

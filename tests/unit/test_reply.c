@@ -2,6 +2,7 @@
  * the Kafka error texts against kafka-errors.tsv. */
 #include "unit.h"
 
+#include "log.h"
 #include "pool.h"
 #include "reply.h"
 #include "util.h"
@@ -131,6 +132,82 @@ static void kafka_error_texts_match_the_table(void **state)
     assert_null(reply_kafka_error_msg(9999));
 }
 
+/* bug-invalid-utf8-in-json: whatever bytes a message or a value holds, the
+ * answer is valid UTF-8 JSON that a strict parser reads back. */
+static void answers_are_valid_utf8_over_arbitrary_bytes(void **state)
+{
+    struct pool *pool = pool_new();
+    unsigned seed = 12345;
+    (void)state;
+    for (int round = 0; round < 20000; round++) {
+        unsigned char raw[64];
+        size_t n = (size_t)(rand_r(&seed) % sizeof(raw));
+        for (size_t i = 0; i < n; i++)
+            raw[i] = (unsigned char)(rand_r(&seed) % 256);
+        char *v = pool_strndup(pool, (const char *)raw, n);
+        struct reply r = {0};
+        size_t len;
+        if (round & 1) {
+            reply_fail(&r, pool, REPLY_PARAM_INVALID, "got '%.*s'",
+                       util_utf8_cut(v, 40), v);
+        } else {
+            json_object *d = json_object_new_object();
+            json_object_object_add(d, "v", json_object_new_string(v));
+            reply_ok(&r, d);
+        }
+        const char *out = reply_render(pool, &r, &len);
+        assert_int_equal(strlen(out), len);
+        assert_true(util_utf8_valid(out, len));
+        json_object *back = json_tokener_parse(out);
+        assert_non_null(back);
+        json_object_put(back);
+        reply_clear(&r);
+        pool_reset(pool);
+    }
+    pool_free(pool);
+}
+
+static void echoes_are_cut_on_character_boundaries(void **state)
+{
+    (void)state;
+    /* "aaa\xc3\xa9": a cut at 4 bytes would split the e-acute. */
+    assert_int_equal(util_utf8_cut("aaa\xc3\xa9", 4), 3);
+    assert_int_equal(util_utf8_cut("aaa\xc3\xa9", 5), 5);
+    assert_int_equal(util_utf8_cut("abc", 40), 3);
+    assert_int_equal(util_utf8_cut("\xe6\xb6\x88x", 2), 0);
+    char out[16];
+    size_t n = util_utf8_repair(out, "a\xff" "b\xc3", 4);
+    assert_int_equal(n, 8);
+    assert_memory_equal(out, "a\xef\xbf\xbd" "b\xef\xbf\xbd", 8);
+}
+
+/* bug-log-injection: a value with a newline cannot forge a log line. */
+static void log_values_are_escaped(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } rows[] = {
+        {"plain group-1", "plain group-1"},
+        {"g\n2026-01-01T00:00:00.000Z [error] 1 master: forged",
+         "g\\n2026-01-01T00:00:00.000Z [error] 1 master: forged"},
+        {"a\rb\tc", "a\\rb\\tc"},
+        {"q\"uote\\", "q\\\"uote\\\\"},
+        {"\x01\x7f\xff", "\\x01\\x7f\\xff"},
+        {"\xe6\xb6\x88", "\xe6\xb6\x88"},
+    };
+    (void)state;
+    for (size_t i = 0; i < UTIL_ARRAY_LEN(rows); i++) {
+        char out[256];
+        size_t n = log_escape(out, sizeof(out), rows[i].in, strlen(rows[i].in));
+        out[n] = '\0';
+        assert_string_equal(out, rows[i].out);
+        assert_null(memchr(out, '\n', n));
+    }
+    char small[5];
+    /* Never a cut escape: "\\n" does not fit after "abcd". */
+    assert_int_equal(log_escape(small, sizeof(small), "abcd\n", 5), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +215,9 @@ int main(void)
         cmocka_unit_test(error_envelopes),
         cmocka_unit_test(success_envelopes),
         cmocka_unit_test(kafka_error_texts_match_the_table),
+        cmocka_unit_test(answers_are_valid_utf8_over_arbitrary_bytes),
+        cmocka_unit_test(echoes_are_cut_on_character_boundaries),
+        cmocka_unit_test(log_values_are_escaped),
     };
     return cmocka_run_group_tests_name("reply", tests, NULL, NULL);
 }

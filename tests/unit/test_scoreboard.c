@@ -47,6 +47,12 @@ static void quantiles(void **state)
     assert_string_equal(sb->instances[0].id, "inst");
     assert_int_equal(sb->instances[0].requests, 100);
     assert_int_equal(sb->instances[0].kafka_errors, 10);
+    /* bug-status-quantile-above-max: estimates never leave [min, max]. */
+    int b = scoreboard_action_index("SetGroupOffset");
+    for (int i = 0; i < 5; i++)
+        scoreboard_record(sb, b, 31611, false, "inst", false);
+    assert_int_equal(scoreboard_quantile_us(&sb->actions[b], 0.50), 31611);
+    assert_int_equal(scoreboard_quantile_us(&sb->actions[b], 0.99), 31611);
     scoreboard_destroy(sb);
 }
 
