@@ -12,6 +12,7 @@
 struct config;
 struct config_instance;
 struct config_key;
+struct grouplock;
 struct kafka;
 struct params;
 struct pool;
@@ -24,10 +25,11 @@ struct action_ctx {
     /* process lifetime, borrowed */
     const struct config *cfg;
     struct replay *replay;
+    struct grouplock *locks;
     /* request lifetime */
     struct pool *pool;
     const struct request *req;
-    const struct params *params;
+    struct params *params; /* '@' values dropped once authenticated */
     int64_t started_us;   /* util_mono_us() when the request arrived */
     struct sb_slot *slot; /* the worker's scoreboard slot, or NULL */
     /* set by dispatch before the handler runs */

@@ -7,6 +7,7 @@
 #include "action.h"
 #include "audit.h"
 #include "config.h"
+#include "grouplock.h"
 #include "kafka.h"
 #include "log.h"
 #include "offsets.h"
@@ -310,9 +311,9 @@ static int settle(struct action_ctx *c, struct tp *todo, size_t n)
     struct tp *now = pool_alloc(c->pool, (n + 1) * sizeof(*now));
     for (size_t i = 0; i < n; i++)
         offsets_tp_init(&now[i], todo[i].topic, todo[i].partition);
-    int64_t deadline = util_mono_ms() + c->cfg->kafka_timeout_ms;
+    /* Within the request's own deadline: the commit left this much. */
     if (kafka_lookup(c->kafka, c->pool, c->group, now, n, KAFKA_COMMITTED, 0,
-                     deadline, err, sizeof(err)) < 0) {
+                     c->deadline, err, sizeof(err)) < 0) {
         log_error("reset of group %s on %s: outcome unknown: %s", c->group,
                   c->inst->id, err);
         return -1;
@@ -330,14 +331,21 @@ static int settle(struct action_ctx *c, struct tp *todo, size_t n)
     return 0;
 }
 
+/* How much of kafka_timeout the commit leaves for reading back what stands
+ * when its answer never comes: a third, at most 2 s. The whole request
+ * then ends within kafka_timeout. */
+static int64_t settle_reserve(const struct config *cfg)
+{
+    int64_t r = cfg->kafka_timeout_ms / 3;
+    return r > 2000 ? 2000 : r;
+}
+
+static enum reply_status reset(struct action_ctx *c, struct reset *rp);
+
 enum reply_status action_set_group_offset(struct action_ctx *c)
 {
     struct reset r = {0};
-    struct kafka_meta meta;
-    struct tp *tps, *todo;
-    size_t n, ntodo = 0;
-    const char *state;
-    size_t members;
+    struct grouplock_held held;
     char err[512];
     enum reply_status st;
 
@@ -348,6 +356,32 @@ enum reply_status action_set_group_offset(struct action_ctx *c)
         return reply_fail(&c->reply, c->pool, REPLY_INTERNAL,
                           "the audit log cannot be written: no reset is "
                           "executed without it");
+    if (r.dry_run)
+        return reset(c, &r);
+    /* One reset of a group at a time, from reading its offsets to the audit
+     * line: two shifts must not both start from the same offsets, and the
+     * audit log must follow the commit order. */
+    if (grouplock_acquire(c->locks, c->inst->id, r.group, c->deadline,
+                          2 * c->cfg->kafka_timeout_ms + 1000, &held, err,
+                          sizeof(err)) < 0)
+        return reply_fail(&c->reply, c->pool, REPLY_KAFKA,
+                          "group %s cannot be reset now: %s; nothing was "
+                          "changed, retry later",
+                          r.group, err);
+    st = reset(c, &r);
+    grouplock_release(c->locks, &held);
+    return st;
+}
+
+static enum reply_status reset(struct action_ctx *c, struct reset *rp)
+{
+    struct reset r = *rp;
+    struct kafka_meta meta;
+    struct tp *tps, *todo;
+    size_t n, ntodo = 0;
+    const char *state;
+    size_t members;
+    char err[512];
 
     /* Kafka's own reset tool only touches groups without members. */
     if (kafka_group_state(c->kafka, r.group, c->deadline, &state, &members, err,
@@ -407,7 +441,8 @@ enum reply_status action_set_group_offset(struct action_ctx *c)
         if (tps[i].err == 0)
             todo[ntodo++] = tps[i];
     const char *outcome = "committed";
-    if (ntodo && kafka_commit(c->kafka, r.group, todo, ntodo, c->deadline, err,
+    if (ntodo && kafka_commit(c->kafka, r.group, todo, ntodo,
+                              c->deadline - settle_reserve(c->cfg), err,
                               sizeof(err)) < 0) {
         log_warn("reset of group %s on %s: commit unanswered (%s); reading "
                  "back what stands",

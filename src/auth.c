@@ -87,9 +87,11 @@ bool auth_verify(enum auth_alg alg, const char *key, const char *sts,
 
 bool auth_check(struct pool *pool, enum auth_alg alg, const char *key,
                 const char *method, const char *host, const char *path,
-                const struct params *p, bool is_post, const char *sig)
+                const struct params *p, bool is_post, const char *sig,
+                bool *at_signed)
 {
     const char *sts = auth_string_to_sign(pool, method, host, path, p, is_post);
+    *at_signed = !is_post;
     if (auth_verify(alg, key, sts, strlen(sts), sig))
         return true;
     bool at = false;
@@ -98,7 +100,8 @@ bool auth_check(struct pool *pool, enum auth_alg alg, const char *key,
     if (!at)
         return false;
     sts = auth_string_to_sign(pool, method, host, path, p, false);
-    return auth_verify(alg, key, sts, strlen(sts), sig);
+    *at_signed = auth_verify(alg, key, sts, strlen(sts), sig);
+    return *at_signed;
 }
 
 bool auth_timestamp_ok(int64_t ts, int64_t now, int64_t window)

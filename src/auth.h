@@ -46,10 +46,13 @@ bool auth_verify(enum auth_alg alg, const char *key, const char *sts,
  * is tried first; a POST carrying values that start with '@' may also be
  * signed with those values in (the Node SDK 0.2.1 signs them when the
  * request has a Version parameter), which is accepted too: both forms bind
- * every other parameter. A NULL key fails, in the same time. */
+ * every other parameter. *at_signed tells whether the '@' values were
+ * signed (false when the first form matched). A NULL key fails, in the
+ * same time. */
 bool auth_check(struct pool *pool, enum auth_alg alg, const char *key,
                 const char *method, const char *host, const char *path,
-                const struct params *p, bool is_post, const char *sig);
+                const struct params *p, bool is_post, const char *sig,
+                bool *at_signed);
 
 /* True when |now - ts| <= window (all in seconds; now >= 0 and window >= 0;
  * any ts). */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "log.h"
+#include "redis.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -14,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,7 +29,8 @@ enum kind {
     K_BOOL,
     K_MODE,
     K_LEVEL,
-    K_NETS
+    K_NETS,
+    K_LIST
 };
 
 struct key_def {
@@ -66,6 +69,10 @@ static const struct key_def defs[] = {
     {"max_partitions", K_INT, F(max_partitions), 1, 10000000, "100000"},
     {"signature_window", K_SEC, F(signature_window_s), 1, 86400, "300s"},
     {"replay_cache_size", K_INT, F(replay_cache_size), 1024, 1 << 28, "262144"},
+    {"replay_file", K_STR, F(replay_file), 0, 0,
+     LOCALSTATEDIR "/lib/ckafka-fcgi/replay"},
+    {"replay_store", K_STR, F(replay_store), 0, 0, "local"},
+    {"signature_hosts", K_LIST, F(signature_hosts), 0, 0, NULL},
     {"error_log", K_STR, F(error_log), 0, 0, "stderr"},
     {"log_level", K_LEVEL, F(log_level), 0, 0, "notice"},
     {"access_log", K_STR, F(access_log), 0, 0, NULL},
@@ -313,6 +320,12 @@ static int set_global(struct parser *p, const struct key_def *d, const char *v)
         p->c->nstatus_allow = cnt;
         return 0;
     }
+    case K_LIST: {
+        struct config_list *l = field;
+        free_list(l->v, l->n);
+        l->v = split_list(v, &l->n);
+        return 0;
+    }
     }
     if (n < d->min || n > d->max)
         return fail(p, "%s: %s is out of range (%lld to %lld)", d->name, v,
@@ -447,6 +460,19 @@ static int validate(struct parser *p)
                         c->instances[i].id);
         }
     }
+    if (strcmp(c->replay_store ? c->replay_store : "", "local") != 0) {
+        char e[512];
+        struct redis *rd = c->replay_store
+                               ? redis_new(c->replay_store, 1000, e, sizeof(e))
+                               : NULL;
+        if (!rd)
+            return fail(p, "replay_store: give local or a redis:// URL%s%s",
+                        c->replay_store ? ": " : "",
+                        c->replay_store ? e : "");
+        redis_free(rd);
+    }
+    if (!c->replay_file && strcmp(c->replay_store, "local") == 0)
+        return fail(p, "replay_file: the local replay store needs a file");
     if (!c->nkeys)
         return fail(p, "no [key SECRETID] section: no client could sign a "
                        "request");
@@ -588,6 +614,9 @@ void config_free(struct config *c)
     for (size_t i = 0; i < UTIL_ARRAY_LEN(defs); i++)
         if (defs[i].kind == K_STR)
             free(*(char **)((char *)c + defs[i].off));
+        else if (defs[i].kind == K_LIST)
+            free_list(((struct config_list *)((char *)c + defs[i].off))->v,
+                      ((struct config_list *)((char *)c + defs[i].off))->n);
     free(c->status_allow);
     for (size_t i = 0; i < c->ninstances; i++) {
         for (size_t j = 0; j < c->instances[i].nprops; j++) {
@@ -627,6 +656,16 @@ const struct config_key *config_key(const struct config *c,
         if (strcmp(c->keys[i].secret_id, secret_id) == 0)
             return &c->keys[i];
     return NULL;
+}
+
+bool config_host_allowed(const struct config *c, const char *host)
+{
+    if (!c->signature_hosts.n)
+        return true;
+    for (size_t i = 0; i < c->signature_hosts.n; i++)
+        if (strcasecmp(c->signature_hosts.v[i], host) == 0)
+            return true;
+    return false;
 }
 
 bool config_key_allows(const struct config_key *k, const char *id)
@@ -671,6 +710,13 @@ int config_warnings(const struct config *c, void (*emit)(const char *msg))
                  "chmod o-r %s",
                  c->path, c->path);
         emit(msg);
+        n++;
+    }
+    if (!c->signature_hosts.n) {
+        emit("signature_hosts is empty: a request signed for any host is "
+             "accepted, so one captured at another deployment that shares "
+             "keys can be replayed here; list the Host headers (with their "
+             "ports) this server answers");
         n++;
     }
     for (size_t i = 0; i < c->nkeys; i++) {

@@ -33,6 +33,12 @@ struct config_key {
     int line;
 };
 
+/* A list of words (commas or blanks between them in the file). */
+struct config_list {
+    char **v;
+    size_t n;
+};
+
 /* An address or network allowed to read the status page. */
 struct config_net {
     int family; /* AF_INET or AF_INET6 */
@@ -70,6 +76,9 @@ struct config {
     /* authentication */
     int64_t signature_window_s;
     int64_t replay_cache_size;
+    char *replay_file;  /* the local store's table */
+    char *replay_store; /* "local" or a redis:// URL */
+    struct config_list signature_hosts; /* empty: any Host */
 
     /* logs */
     char *error_log;
@@ -105,6 +114,11 @@ const struct config_instance *config_instance(const struct config *c,
                                               const char *id);
 const struct config_key *config_key(const struct config *c,
                                     const char *secret_id);
+/* True when a signature made for host (the Host header as sent, with its
+ * port) is answered here: signature_hosts lists it (case-insensitively), or
+ * is empty. */
+bool config_host_allowed(const struct config *c, const char *host);
+
 /* True when key may use instance id (listed, or "*"). */
 bool config_key_allows(const struct config_key *k, const char *id);
 

@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "config.h"
 #include "kafka.h"
+#include "log.h"
 #include "params.h"
 #include "pool.h"
 #include "replay.h"
@@ -43,15 +44,30 @@ static enum reply_status authenticate(struct action_ctx *c)
         (st = action_int64(c, "Nonce", true, 0, 0, INT64_MAX, &nonce)))
         return st;
 
+    /* The Host header is signed: a request signed for another deployment
+     * (which may share keys) is not answered here. */
+    if (!config_host_allowed(c->cfg, c->req->host))
+        return reply_fail(&c->reply, c->pool, REPLY_AUTH_FAILURE,
+                          "authentication failed: the request is signed for "
+                          "host '%s', which this server does not answer "
+                          "(signature_hosts)",
+                          c->req->host);
     const char *id = params_get(p, "SecretId");
+    const char *sig = params_get(p, "Signature");
     const struct config_key *key = config_key(c->cfg, id);
+    bool at_signed = false;
     /* Unknown key and wrong signature: same work, same answer. */
     if (!auth_check(c->pool, auth_alg_of(p), key ? key->secret_key : NULL,
                     c->req->method, c->req->host, c->req->path, p,
-                    c->req->is_post, params_get(p, "Signature")))
+                    c->req->is_post, sig, &at_signed))
         return reply_fail(&c->reply, c->pool, REPLY_AUTH_FAILURE,
                           "authentication failed: unknown SecretId or "
                           "signature mismatch");
+    /* Under POST, values starting with '@' are outside the contract's
+     * signature: anyone on the path could add them. Unless this signature
+     * covered them, no action may see them. */
+    if (c->req->is_post && !at_signed)
+        params_drop_at_values(c->params);
 
     int64_t now = (int64_t)time(NULL), window = c->cfg->signature_window_s;
     if (!auth_timestamp_ok(ts, now, window))
@@ -59,8 +75,20 @@ static enum reply_status authenticate(struct action_ctx *c)
                           "Timestamp %lld is more than %lld s away from the "
                           "server clock (%lld)",
                           (long long)ts, (long long)window, (long long)now);
-    switch (replay_check(c->replay, id, ts, (uint64_t)nonce, now, window)) {
+    /* A replay is the same request again: the same SecretId, Timestamp,
+     * Nonce and Signature. Another request that happens to share the Nonce
+     * (the PHP SDK draws it from 1 to 65535) is not one. */
+    const char *const ident[] = {id, params_get(p, "Timestamp"),
+                                 params_get(p, "Nonce"), sig};
+    char err[512];
+    switch (replay_check(c->replay, ident, UTIL_ARRAY_LEN(ident), ts, now,
+                         window, err, sizeof(err))) {
     case REPLAY_FRESH: break;
+    case REPLAY_ERROR:
+        log_error("replay store: %s", err);
+        return reply_fail(&c->reply, c->pool, REPLY_STORE,
+                          "the replay store did not answer, so the request "
+                          "was not executed; retry later");
     case REPLAY_SEEN:
         return reply_fail(&c->reply, c->pool, REPLY_REPLAY,
                           "replayed request: this SecretId, Timestamp and "
@@ -104,7 +132,7 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
     if (!c->inst)
         return reply_fail(&c->reply, c->pool, REPLY_INSTANCE_UNKNOWN, "%s", "");
     c->kafka = kafka_client(c->cfg, c->inst, err, sizeof(err));
-    if (!c->kafka)
+    if (!c->kafka || kafka_reachable(c->kafka, err, sizeof(err)) < 0)
         return action_kafka_failed(c, err);
     c->deadline = util_mono_ms() + c->cfg->kafka_timeout_ms;
     return REPLY_OK;

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "offsets.h"
 #include "pool.h"
+#include "probe.h"
 #include "util.h"
 
 #include <librdkafka/rdkafka.h>
@@ -53,6 +54,11 @@ struct kafka {
 
     int64_t log_window_ms; /* rate limit of librdkafka's complaints */
     unsigned log_lines, log_dropped;
+
+    /* librdkafka said every broker is down (or nothing is known yet):
+     * probe before a request waits its whole timeout. Atomic. */
+    int maybe_down;
+    const char *bootstrap; /* borrowed from inst */
 };
 
 static struct kafka **clients;
@@ -202,8 +208,30 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac,
 
 static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 {
+    struct kafka *k = opaque;
     (void)rk;
-    say(opaque, LOG_LEVEL_WARN, rd_kafka_err2name(err), reason);
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+        __atomic_store_n(&k->maybe_down, 1, __ATOMIC_RELAXED);
+    say(k, LOG_LEVEL_WARN, rd_kafka_err2name(err), reason);
+}
+
+int kafka_reachable(struct kafka *k, char *err, size_t errlen)
+{
+    char why[512];
+    /* Serve what librdkafka queued (its errors among them) first. */
+    rd_kafka_poll(k->rk, 0);
+    if (!__atomic_load_n(&k->maybe_down, __ATOMIC_RELAXED))
+        return 0;
+    switch (probe_servers(k->bootstrap, 250, why, sizeof(why))) {
+    case PROBE_UP:
+        __atomic_store_n(&k->maybe_down, 0, __ATOMIC_RELAXED);
+        return 0;
+    case PROBE_UNKNOWN: return 0; /* slow, not down: the full timeout */
+    case PROBE_REFUSED: break;
+    }
+    snprintf(err, errlen, "every bootstrap broker refuses connections (%s)",
+             why);
+    return -1;
 }
 
 struct kafka *kafka_client(const struct config *cfg,
@@ -223,6 +251,10 @@ struct kafka *kafka_client(const struct config *cfg,
     k->inst = inst;
     k->cache_ms = cfg->metadata_cache_ms;
     k->fetched_ms = -1;
+    k->maybe_down = 1; /* a new client knows nothing yet */
+    for (size_t i = 0; i < inst->nprops; i++)
+        if (strcmp(inst->props[i].key, "bootstrap.servers") == 0)
+            k->bootstrap = inst->props[i].value;
     rd_kafka_conf_set_opaque(conf, k);
     rd_kafka_conf_set_log_cb(conf, log_cb);
     rd_kafka_conf_set_error_cb(conf, error_cb);

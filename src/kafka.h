@@ -28,6 +28,13 @@ struct kafka *kafka_client(const struct config *cfg,
                            const struct config_instance *inst, char *err,
                            size_t errlen);
 
+/* Before a request's Kafka work: when librdkafka has reported every broker
+ * down (or the client is new), probes the bootstrap servers. Returns -1
+ * with err when every one refuses connections (answer at once rather than
+ * wait kafka_timeout for nothing), else 0 (up, or slow: the request waits
+ * as usual). Costs nothing while the cluster is up. */
+int kafka_reachable(struct kafka *k, char *err, size_t errlen);
+
 /* Serves librdkafka's queued events (errors, logs) of every client; call
  * between requests so nothing accumulates while the worker is idle. */
 void kafka_poll_all(void);

@@ -4,7 +4,9 @@
  * supervisor. Everything else lives in the library the tests link. */
 #include "audit.h"
 #include "config.h"
+#include "grouplock.h"
 #include "log.h"
+#include "redis.h"
 #include "replay.h"
 #include "scoreboard.h"
 #include "supervisor.h"
@@ -294,9 +296,19 @@ int main(int argc, char **argv)
         config_free(cfg);
         return EX_UNAVAILABLE;
     }
+    bool shared = strcmp(cfg->replay_store, "local") != 0;
+    struct redis *rd =
+        shared ? redis_new(cfg->replay_store, REDIS_TIMEOUT_MS, err,
+                           sizeof(err))
+               : NULL;
     struct replay *replay =
-        replay_create((size_t)cfg->replay_cache_size, err, sizeof(err));
-    struct scoreboard *sb = replay ? scoreboard_create(err, sizeof(err)) : NULL;
+        !shared || rd ? replay_open(shared ? NULL : cfg->replay_file,
+                                    (size_t)cfg->replay_cache_size, rd, err,
+                                    sizeof(err))
+                      : NULL;
+    struct grouplock *locks =
+        replay ? grouplock_create(rd, err, sizeof(err)) : NULL;
+    struct scoreboard *sb = locks ? scoreboard_create(err, sizeof(err)) : NULL;
     if (!sb) {
         log_error("%s", err);
         rc = EX_OSERR;
@@ -312,14 +324,16 @@ int main(int argc, char **argv)
         rc = EX_CANTCREAT;
         goto out;
     }
-    rc = supervisor_run(&cfg, fd, replay, sb);
+    rc = supervisor_run(&cfg, fd, replay, locks, sb);
     if (cfg->pid_file)
         unlink(cfg->pid_file);
 out:
     if (!inherited && cfg->listen && unix_path(cfg->listen))
         unlink(unix_path(cfg->listen));
     scoreboard_destroy(sb);
+    grouplock_destroy(locks);
     replay_destroy(replay);
+    redis_free(rd);
     audit_close();
     log_close();
     config_free(cfg);

@@ -170,6 +170,17 @@ static size_t lower_bound(const struct params *p, const char *key)
     return lo;
 }
 
+void params_drop_at_values(struct params *p)
+{
+    /* The array is the request's (pool); only its view is const. */
+    struct param *v = (struct param *)p->v;
+    size_t m = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (v[i].value[0] != '@')
+            v[m++] = v[i];
+    p->n = m;
+}
+
 const char *params_get(const struct params *p, const char *name)
 {
     size_t i = lower_bound(p, name);

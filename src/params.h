@@ -41,6 +41,10 @@ int params_parse(struct pool *pool, const char *data, size_t len,
 /* The value of name, or NULL when absent. Borrowed from the list. */
 const char *params_get(const struct params *p, const char *name);
 
+/* Removes every parameter whose value starts with '@' (under POST they are
+ * outside the signature, contract section 3), keeping the order. */
+void params_drop_at_values(struct params *p);
+
 /* Parses the value of name as a strict int64 (util_parse_int64). Returns 1
  * when absent (*out untouched), 0 when valid, -1 with a message naming the
  * parameter when malformed or empty. */

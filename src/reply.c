@@ -32,6 +32,7 @@ static const struct {
     [REPLY_INSTANCE_UNKNOWN] = {5000, "ResourceNotFound",
                                 "(10006)instance not exist"},
     [REPLY_KAFKA] = {5100, "FailedOperation", ""},
+    [REPLY_STORE] = {5100, "FailedOperation", ""},
     [REPLY_INTERNAL] = {6000, "InternalError", ""},
 };
 

@@ -24,6 +24,7 @@ enum reply_status {
     REPLY_REPLAY,           /* 4500 stale Timestamp or reused Nonce */
     REPLY_INSTANCE_UNKNOWN, /* 5000 (10006)instance not exist */
     REPLY_KAFKA,            /* 5100 the Kafka operation failed as a whole */
+    REPLY_STORE,            /* 5100 the shared store (Redis) did not answer */
     REPLY_INTERNAL,         /* 6000 server fault */
     REPLY__COUNT
 };

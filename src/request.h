@@ -18,7 +18,8 @@ struct pool;
 struct request_raw {
     const char *method;       /* REQUEST_METHOD */
     const char *host;         /* HTTP_HOST, NULL when absent */
-    const char *uri;          /* REQUEST_URI (path and query as sent) */
+    const char *uri;          /* DOCUMENT_URI, or REQUEST_URI (path and
+                                 query as sent) */
     const char *script_name;  /* SCRIPT_NAME, used when REQUEST_URI is absent */
     const char *query;        /* QUERY_STRING */
     const char *content_type; /* CONTENT_TYPE */

@@ -42,6 +42,7 @@ struct master {
     struct config *cfg;
     int listen_fd;
     struct replay *replay;
+    struct grouplock *locks;
     struct scoreboard *sb;
     struct child kids[SB_SLOTS];
     uint32_t generation;
@@ -125,7 +126,7 @@ static int spawn(struct master *m)
         struct itimerval none = {{0, 0}, {0, 0}};
         setitimer(ITIMER_REAL, &none, NULL);
         s->pid = getpid();
-        struct worker_env env = {m->cfg, m->listen_fd, m->replay,
+        struct worker_env env = {m->cfg, m->listen_fd, m->replay, m->locks,
                                  m->sb,  slot,         self};
         worker_main(&env);
     }
@@ -358,8 +359,9 @@ static void reload(struct master *m)
         return;
     }
     /* What lives in the master across workers cannot change in place. */
-    static const char *const fixed[] = {"listen", "user", "group",
-                                        "replay_cache_size"};
+    static const char *const fixed[] = {"listen",          "user",
+                                        "group",           "replay_cache_size",
+                                        "replay_file",     "replay_store"};
     bool same[] = {
         (!c->listen && !m->cfg->listen) ||
             (c->listen && m->cfg->listen &&
@@ -369,6 +371,8 @@ static void reload(struct master *m)
         (!c->group && !m->cfg->group) ||
             (c->group && m->cfg->group && strcmp(c->group, m->cfg->group) == 0),
         c->replay_cache_size == m->cfg->replay_cache_size,
+        util_streq(c->replay_file, m->cfg->replay_file),
+        util_streq(c->replay_store, m->cfg->replay_store),
     };
     for (size_t i = 0; i < UTIL_ARRAY_LEN(fixed); i++)
         if (!same[i])
@@ -394,13 +398,21 @@ static void reload(struct master *m)
     c->user = m->cfg->user ? util_strdup(m->cfg->user) : NULL;
     c->group = m->cfg->group ? util_strdup(m->cfg->group) : NULL;
     c->replay_cache_size = m->cfg->replay_cache_size;
+    /* The stores stay as opened: keep the names that the status page and
+     * the messages show in step with them. */
+    free(c->replay_file);
+    free(c->replay_store);
+    c->replay_file = m->cfg->replay_file ? util_strdup(m->cfg->replay_file)
+                                         : NULL;
+    c->replay_store =
+        m->cfg->replay_store ? util_strdup(m->cfg->replay_store) : NULL;
     config_free(m->cfg);
     m->cfg = c;
     replace_all(m, "configuration reloaded");
 }
 
 int supervisor_run(struct config **cfg, int listen_fd, struct replay *replay,
-                   struct scoreboard *sb)
+                   struct grouplock *locks, struct scoreboard *sb)
 {
     static struct master m; /* large (SB_SLOTS children): not on the stack */
     sigset_t wait_mask;
@@ -408,6 +420,7 @@ int supervisor_run(struct config **cfg, int listen_fd, struct replay *replay,
     m.cfg = *cfg;
     m.listen_fd = listen_fd;
     m.replay = replay;
+    m.locks = locks;
     m.sb = sb;
     for (int i = 0; i < SB_SLOTS; i++)
         m.kids[i].planned = -1;

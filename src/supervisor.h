@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct config;
+struct grouplock;
 struct replay;
 struct scoreboard;
 
@@ -17,7 +18,7 @@ struct scoreboard;
  * 0 after a stop, EX_CONFIG when workers cannot start with the
  * configuration. */
 int supervisor_run(struct config **cfg, int listen_fd, struct replay *replay,
-                   struct scoreboard *sb);
+                   struct grouplock *locks, struct scoreboard *sb);
 
 /* Loads and checks a configuration the way start-up does (file, librdkafka
  * properties, users). Returns it, or NULL with err. */

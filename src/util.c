@@ -184,6 +184,11 @@ size_t util_utf8_repair(char *dst, const char *src, size_t len)
     return o;
 }
 
+bool util_streq(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 int util_strptrcmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);

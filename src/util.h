@@ -46,6 +46,9 @@ int util_utf8_cut(const char *s, size_t max);
  * held. dst has room for 3 * len bytes; returns the bytes written (no NUL). */
 size_t util_utf8_repair(char *dst, const char *src, size_t len);
 
+/* True when a and b are both NULL or equal strings. */
+bool util_streq(const char *a, const char *b);
+
 /* strcmp-style comparison for qsort over an array of char pointers. */
 int util_strptrcmp(const void *a, const void *b);
 

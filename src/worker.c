@@ -189,6 +189,7 @@ static void serve(const struct worker_env *env, FCGX_Request *fr,
 
     c.cfg = env->cfg;
     c.replay = env->replay;
+    c.locks = env->locks;
     c.pool = pool;
     c.req = &req;
     c.params = &req.params;
@@ -199,7 +200,11 @@ static void serve(const struct worker_env *env, FCGX_Request *fr,
 
     raw.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
     raw.host = FCGX_GetParam("HTTP_HOST", fr->envp);
-    raw.uri = FCGX_GetParam("REQUEST_URI", fr->envp);
+    /* The path: DOCUMENT_URI from the shipped nginx snippet (the query is
+     * not sent twice), else REQUEST_URI up to '?' (other web servers). */
+    raw.uri = FCGX_GetParam("DOCUMENT_URI", fr->envp);
+    if (!raw.uri || !*raw.uri)
+        raw.uri = FCGX_GetParam("REQUEST_URI", fr->envp);
     raw.script_name = FCGX_GetParam("SCRIPT_NAME", fr->envp);
     raw.query = FCGX_GetParam("QUERY_STRING", fr->envp);
     raw.content_type = FCGX_GetParam("CONTENT_TYPE", fr->envp);

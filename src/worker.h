@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 struct config;
+struct grouplock;
 struct replay;
 struct scoreboard;
 
@@ -18,6 +19,7 @@ struct worker_env {
     const struct config *cfg; /* the configuration of its generation */
     int listen_fd;
     struct replay *replay;
+    struct grouplock *locks;
     struct scoreboard *sb;
     int slot;
     pid_t master; /* the process that forked it */

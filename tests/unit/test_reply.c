@@ -30,6 +30,7 @@ static void codes_and_descriptions(void **state)
         {REPLY_REPLAY, 4500, "InvalidParameter.Replay"},
         {REPLY_INSTANCE_UNKNOWN, 5000, "ResourceNotFound"},
         {REPLY_KAFKA, 5100, "FailedOperation"},
+        {REPLY_STORE, 5100, "FailedOperation"},
         {REPLY_INTERNAL, 6000, "InternalError"},
     };
     (void)state;

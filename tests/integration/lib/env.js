@@ -301,6 +301,7 @@ async function startServer(opts = {}) {
   const tcpPort = opts.tcp ? await freePort() : 0;
   const sock = opts.tcp ? `127.0.0.1:${tcpPort}` : path.join(dir, 'ckafka.sock');
   const conf = path.join(dir, 'ckafka.conf');
+  const port = await freePort();
   const lines = [
     ...(opts.spawnFcgi ? [] : [`listen = ${sock}`, 'listen_mode = 0660']),
     ...(IS_ROOT && !opts.spawnFcgi && !opts.tcp ? ['listen_owner = nobody', 'listen_group = nogroup'] : []),
@@ -312,6 +313,8 @@ async function startServer(opts = {}) {
     `access_log = ${path.join(dir, 'access.log')}`,
     `audit_log = ${path.join(dir, 'audit.log')}`,
     'audit_fsync = no',
+    `replay_file = ${path.join(dir, 'replay')}`,
+    `signature_hosts = 127.0.0.1:${port}, localhost:${port}`,
     ...(opts.extra || []),
     '',
     `[instance ${INSTANCE}]`,
@@ -336,7 +339,6 @@ async function startServer(opts = {}) {
   const merged = lines.filter((l, i) => i >= firstSection || !extraKeys.has(keyOf(l)) || (opts.extra || []).includes(l));
   fs.writeFileSync(conf, merged.join('\n'), { mode: 0o600 });
 
-  const port = await freePort();
   const nginxConf = await writeNginxConf(dir, port, sock, opts);
   const env = {
     ...process.env,
@@ -379,6 +381,15 @@ async function startServer(opts = {}) {
         // pong, or the refusal of a server whose status_allow excludes us
         return r.status === 200 && (r.body === 'pong\n' || /"code":4102/.test(r.body));
       }, 20000);
+    },
+    // Stops ckafka-fcgi (TERM, every process gone) and starts it again on
+    // the same configuration and files; nginx stays.
+    async restartResponder() {
+      this.proc.kill('SIGTERM');
+      await waitFor('ckafka-fcgi to stop', () => this.proc.exitCode !== null || this.proc.signalCode !== null, 30000);
+      children.delete(this.proc);
+      await this.startResponder();
+      await this.ready();
     },
     async stop() {
       if (this.proc && this.proc.exitCode === null) {
@@ -606,7 +617,7 @@ module.exports = {
   SECRET_ID, SECRET_KEY, LIMITED_ID, LIMITED_KEY, INSTANCE,
   sleep, uniq, run, sh, freePort, waitFor, mkdir,
   broker, startBroker, kfix, tools,
-  startServer, checkSanitizers, sharedServer, stopSharedServer,
+  startServer, checkSanitizers, sharedServer, stopSharedServer, portFree,
   sdkCall, signedQuery, commonParams, freshNonce, httpRequest, httpGet, wget, curl,
   signedGet, load, status,
   children, killAll,
