@@ -30,8 +30,8 @@ struct action_ctx {
     struct pool *pool;
     const struct request *req;
     struct params *params; /* '@' values dropped once authenticated */
-    int64_t started_us;   /* util_mono_us() when the request arrived */
-    struct sb_slot *slot; /* the worker's scoreboard slot, or NULL */
+    int64_t started_us;    /* util_mono_us() when the request arrived */
+    struct sb_slot *slot;  /* the worker's scoreboard slot, or NULL */
     /* set by dispatch before the handler runs */
     const char *action;
     const struct config_key *key;

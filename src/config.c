@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <strings.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -467,8 +467,7 @@ static int validate(struct parser *p)
                                : NULL;
         if (!rd)
             return fail(p, "replay_store: give local or a redis:// URL%s%s",
-                        c->replay_store ? ": " : "",
-                        c->replay_store ? e : "");
+                        c->replay_store ? ": " : "", c->replay_store ? e : "");
         redis_free(rd);
     }
     if (!c->replay_file && strcmp(c->replay_store, "local") == 0)

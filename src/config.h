@@ -76,8 +76,8 @@ struct config {
     /* authentication */
     int64_t signature_window_s;
     int64_t replay_cache_size;
-    char *replay_file;  /* the local store's table */
-    char *replay_store; /* "local" or a redis:// URL */
+    char *replay_file;                  /* the local store's table */
+    char *replay_store;                 /* "local" or a redis:// URL */
     struct config_list signature_hosts; /* empty: any Host */
 
     /* logs */

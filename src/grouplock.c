@@ -173,8 +173,8 @@ int grouplock_acquire(struct grouplock *g, const char *instance,
 void grouplock_release(struct grouplock *g, struct grouplock_held *h)
 {
     char err[256];
-    if (h->remote && redis_del_if(g->rd, h->key, h->token, err, sizeof(err)) <
-                         0)
+    if (h->remote &&
+        redis_del_if(g->rd, h->key, h->token, err, sizeof(err)) < 0)
         log_warn("reset lock %s not released (it expires by itself): %s",
                  h->key, err);
     h->remote = false;

@@ -297,15 +297,14 @@ int main(int argc, char **argv)
         return EX_UNAVAILABLE;
     }
     bool shared = strcmp(cfg->replay_store, "local") != 0;
-    struct redis *rd =
-        shared ? redis_new(cfg->replay_store, REDIS_TIMEOUT_MS, err,
-                           sizeof(err))
-               : NULL;
+    struct redis *rd = shared ? redis_new(cfg->replay_store, REDIS_TIMEOUT_MS,
+                                          err, sizeof(err))
+                              : NULL;
     struct replay *replay =
-        !shared || rd ? replay_open(shared ? NULL : cfg->replay_file,
-                                    (size_t)cfg->replay_cache_size, rd, err,
-                                    sizeof(err))
-                      : NULL;
+        !shared || rd
+            ? replay_open(shared ? NULL : cfg->replay_file,
+                          (size_t)cfg->replay_cache_size, rd, err, sizeof(err))
+            : NULL;
     struct grouplock *locks =
         replay ? grouplock_create(rd, err, sizeof(err)) : NULL;
     struct scoreboard *sb = locks ? scoreboard_create(err, sizeof(err)) : NULL;

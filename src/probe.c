@@ -83,8 +83,8 @@ enum probe_result probe_servers(const char *servers, int timeout_ms, char *why,
                    sizeof(port)) ||
             getaddrinfo(host, port, &hints, &res) != 0) {
             off += (size_t)snprintf(why + off, off < whylen ? whylen - off : 0,
-                                    "%s%.*s: does not resolve",
-                                    off ? ", " : "", (int)(e - p), p);
+                                    "%s%.*s: does not resolve", off ? ", " : "",
+                                    (int)(e - p), p);
             p = e;
             continue;
         }

@@ -85,8 +85,8 @@ struct redis *redis_new(const char *url, int64_t timeout_ms, char *err,
     pthread_mutex_init(&r->lock, NULL);
     return r;
 bad:
-    snprintf(err, errlen,
-             "%s: not a redis://[:password@]host[:port][/db] URL", url);
+    snprintf(err, errlen, "%s: not a redis://[:password@]host[:port][/db] URL",
+             url);
     free(r->host);
     free(r->password);
     free(r);
@@ -120,8 +120,8 @@ static void drop(struct redis *r)
 
 /* A reply of the expected type, or NULL with err (the connection is dropped
  * then, so the next call starts afresh). */
-static redisReply *run(struct redis *r, int argc, const char **argv,
-                       char *err, size_t errlen)
+static redisReply *run(struct redis *r, int argc, const char **argv, char *err,
+                       size_t errlen)
 {
     size_t lens[8];
     for (int i = 0; i < argc; i++)
@@ -209,8 +209,8 @@ int redis_set_nx(struct redis *r, const char *key, int64_t ttl_ms,
     return 0;
 }
 
-int redis_del_if(struct redis *r, const char *key, const char *value,
-                 char *err, size_t errlen)
+int redis_del_if(struct redis *r, const char *key, const char *value, char *err,
+                 size_t errlen)
 {
     /* Atomic on the server: never deletes a lock another holder took after
      * ours expired. */

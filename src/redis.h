@@ -32,7 +32,7 @@ int redis_set_nx(struct redis *r, const char *key, int64_t ttl_ms,
                  const char *value, bool *set, char *err, size_t errlen);
 
 /* Deletes key only while it still holds value. Returns 0, or -1 with err. */
-int redis_del_if(struct redis *r, const char *key, const char *value,
-                 char *err, size_t errlen);
+int redis_del_if(struct redis *r, const char *key, const char *value, char *err,
+                 size_t errlen);
 
 #endif

@@ -47,8 +47,8 @@ struct replay_shared {
 struct replay {
     struct replay_shared *sh; /* local store; NULL with Redis */
     size_t maplen;
-    int fd;            /* the file, locked (flock) against another server */
-    struct redis *rd;  /* shared store; borrowed */
+    int fd;           /* the file, locked (flock) against another server */
+    struct redis *rd; /* shared store; borrowed */
 };
 
 static size_t map_len(uint64_t nb)
@@ -163,8 +163,8 @@ static struct replay_shared *map_table(int fd, uint64_t nb, char *err,
     /* A new table: built in anonymous memory, then written over the file in
      * one go, so a crash in between leaves the old file (magic intact) or
      * the new one. */
-    sh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-              -1, 0);
+    sh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+              0);
     if (sh == MAP_FAILED) {
         snprintf(err, errlen, "replay store: mmap of %zu bytes: %s", len,
                  strerror(errno));
@@ -245,8 +245,7 @@ struct replay *replay_open(const char *path, size_t capacity, struct redis *rd,
             goto fail;
         }
         if (flock(r->fd, LOCK_EX | LOCK_NB) < 0) {
-            snprintf(err, errlen,
-                     "replay_file %s: %s", path,
+            snprintf(err, errlen, "replay_file %s: %s", path,
                      errno == EWOULDBLOCK
                          ? "in use by another running ckafka-fcgi (each "
                            "server needs a file of its own)"
@@ -285,8 +284,7 @@ const char *replay_store_name(const struct replay *r)
 /* SHA-256 over the salt and each part with its NUL (so that "AK"+"ID" is
  * not "AKI"+"D"). */
 static int digest(const unsigned char *salt, size_t saltlen,
-                  const char *const *parts, size_t nparts,
-                  unsigned char md[32])
+                  const char *const *parts, size_t nparts, unsigned char md[32])
 {
     unsigned int mdlen = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();

@@ -359,9 +359,9 @@ static void reload(struct master *m)
         return;
     }
     /* What lives in the master across workers cannot change in place. */
-    static const char *const fixed[] = {"listen",          "user",
-                                        "group",           "replay_cache_size",
-                                        "replay_file",     "replay_store"};
+    static const char *const fixed[] = {"listen",      "user",
+                                        "group",       "replay_cache_size",
+                                        "replay_file", "replay_store"};
     bool same[] = {
         (!c->listen && !m->cfg->listen) ||
             (c->listen && m->cfg->listen &&
@@ -402,8 +402,8 @@ static void reload(struct master *m)
      * the messages show in step with them. */
     free(c->replay_file);
     free(c->replay_store);
-    c->replay_file = m->cfg->replay_file ? util_strdup(m->cfg->replay_file)
-                                         : NULL;
+    c->replay_file =
+        m->cfg->replay_file ? util_strdup(m->cfg->replay_file) : NULL;
     c->replay_store =
         m->cfg->replay_store ? util_strdup(m->cfg->replay_store) : NULL;
     config_free(m->cfg);

@@ -6,9 +6,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,17 +32,12 @@ static void fresh_then_seen(void **state)
     struct replay *r = replay_open(NULL, 1024, NULL, err, sizeof(err));
     (void)state;
     assert_non_null(r);
-    assert_int_equal(check(r, "AKID", NOW, 7, NOW, WINDOW),
-                     REPLAY_FRESH);
-    assert_int_equal(check(r, "AKID", NOW, 7, NOW + 10, WINDOW),
-                     REPLAY_SEEN);
+    assert_int_equal(check(r, "AKID", NOW, 7, NOW, WINDOW), REPLAY_FRESH);
+    assert_int_equal(check(r, "AKID", NOW, 7, NOW + 10, WINDOW), REPLAY_SEEN);
     /* Any one element different is another request. */
-    assert_int_equal(check(r, "AKID", NOW, 8, NOW, WINDOW),
-                     REPLAY_FRESH);
-    assert_int_equal(check(r, "AKID", NOW + 1, 7, NOW, WINDOW),
-                     REPLAY_FRESH);
-    assert_int_equal(check(r, "AKIE", NOW, 7, NOW, WINDOW),
-                     REPLAY_FRESH);
+    assert_int_equal(check(r, "AKID", NOW, 8, NOW, WINDOW), REPLAY_FRESH);
+    assert_int_equal(check(r, "AKID", NOW + 1, 7, NOW, WINDOW), REPLAY_FRESH);
+    assert_int_equal(check(r, "AKIE", NOW, 7, NOW, WINDOW), REPLAY_FRESH);
     /* The SecretId is hashed with its end: "AK"+"ID" is not "AKI"+"D". */
     assert_int_equal(check(r, "AKI", NOW, 7, NOW, WINDOW), REPLAY_FRESH);
     size_t live, slots;
@@ -59,8 +54,7 @@ static void entries_expire_only_outside_the_window(void **state)
     (void)state;
     assert_int_equal(check(r, "A", NOW, 1, NOW, WINDOW), REPLAY_FRESH);
     /* At the very edge of the window it is still remembered. */
-    assert_int_equal(check(r, "A", NOW, 1, NOW + WINDOW, WINDOW),
-                     REPLAY_SEEN);
+    assert_int_equal(check(r, "A", NOW, 1, NOW + WINDOW, WINDOW), REPLAY_SEEN);
     size_t live, slots;
     replay_usage(r, NOW + WINDOW + 1, WINDOW, &live, &slots);
     assert_int_equal(live, 0);
@@ -89,9 +83,9 @@ static void full_refuses_instead_of_forgetting(void **state)
         still += check(r, "A", NOW, n, NOW, WINDOW) == REPLAY_SEEN;
     assert_int_equal(still, fresh);
     /* Once the window has passed, room comes back. */
-    assert_int_equal(check(r, "A", NOW + WINDOW + 5, 1u << 30,
-                                  NOW + WINDOW + 5, WINDOW),
-                     REPLAY_FRESH);
+    assert_int_equal(
+        check(r, "A", NOW + WINDOW + 5, 1u << 30, NOW + WINDOW + 5, WINDOW),
+        REPLAY_FRESH);
     replay_destroy(r);
 }
 
@@ -102,8 +96,7 @@ static void shared_across_processes(void **state)
     (void)state;
     pid_t pid = fork();
     if (pid == 0)
-        _exit(check(r, "A", NOW, 42, NOW, WINDOW) == REPLAY_FRESH ? 0
-                                                                         : 1);
+        _exit(check(r, "A", NOW, 42, NOW, WINDOW) == REPLAY_FRESH ? 0 : 1);
     int st;
     waitpid(pid, &st, 0);
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);

@@ -177,9 +177,15 @@ static void echoes_are_cut_on_character_boundaries(void **state)
     assert_int_equal(util_utf8_cut("abc", 40), 3);
     assert_int_equal(util_utf8_cut("\xe6\xb6\x88x", 2), 0);
     char out[16];
-    size_t n = util_utf8_repair(out, "a\xff" "b\xc3", 4);
+    size_t n = util_utf8_repair(out,
+                                "a\xff"
+                                "b\xc3",
+                                4);
     assert_int_equal(n, 8);
-    assert_memory_equal(out, "a\xef\xbf\xbd" "b\xef\xbf\xbd", 8);
+    assert_memory_equal(out,
+                        "a\xef\xbf\xbd"
+                        "b\xef\xbf\xbd",
+                        8);
 }
 
 /* bug-log-injection: a value with a newline cannot forge a log line. */
