@@ -97,10 +97,10 @@ static int lock_stripe(pthread_mutex_t *m, int64_t deadline)
 
 /* The group's key in Redis: hashed, so any group name makes a short key
  * that cannot collide with another instance's group. */
-static void remote_key(const char *instance, const char *group, char *out,
-                       size_t len)
+static void remote_key(const char *instance, const char *group,
+                       char out[static 56])
 {
-    static const char hex[] = "0123456789abcdef";
+    static const char prefix[] = "ckafka-fcgi:reset-lock:";
     unsigned char md[32];
     unsigned int mdlen = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -110,12 +110,8 @@ static void remote_key(const char *instance, const char *group, char *out,
         !EVP_DigestFinal_ex(ctx, md, &mdlen))
         memset(md, 0, sizeof(md));
     EVP_MD_CTX_free(ctx);
-    size_t k = (size_t)snprintf(out, len, "ckafka-fcgi:reset-lock:");
-    for (int i = 0; i < 16 && k + 2 < len; i++) {
-        out[k++] = hex[md[i] >> 4];
-        out[k++] = hex[md[i] & 15];
-    }
-    out[k] = '\0';
+    memcpy(out, prefix, sizeof(prefix) - 1);
+    util_hex(out + sizeof(prefix) - 1, md, 16);
 }
 
 int grouplock_acquire(struct grouplock *g, const char *instance,
@@ -137,15 +133,10 @@ int grouplock_acquire(struct grouplock *g, const char *instance,
         return 0;
 
     unsigned char rnd[16];
-    static const char hex[] = "0123456789abcdef";
     if (RAND_bytes(rnd, sizeof(rnd)) != 1)
         memset(rnd, 0, sizeof(rnd));
-    for (int i = 0; i < 16; i++) {
-        h->token[2 * i] = hex[rnd[i] >> 4];
-        h->token[2 * i + 1] = hex[rnd[i] & 15];
-    }
-    h->token[32] = '\0';
-    remote_key(instance, group, h->key, sizeof(h->key));
+    util_hex(h->token, rnd, sizeof(rnd));
+    remote_key(instance, group, h->key);
     for (;;) {
         bool set;
         if (redis_set_nx(g->rd, h->key, ttl_ms, h->token, &set, err, errlen) <

@@ -178,19 +178,23 @@ static int connect_now(struct redis *r, char *err, size_t errlen)
 }
 
 /* Runs argv on a live connection, connecting (once more after a failure
- * of an old connection) as needed. */
+ * of an old connection) as needed, one caller at a time. The reply is the
+ * caller's to free. */
 static redisReply *command(struct redis *r, int argc, const char **argv,
                            char *err, size_t errlen)
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
+    pthread_mutex_lock(&r->lock);
+    redisReply *rep = NULL;
+    for (int attempt = 0; attempt < 2 && !rep; attempt++) {
         bool fresh = !r->c || r->pid != getpid();
         if (connect_now(r, err, errlen) < 0)
-            return NULL;
-        redisReply *rep = run(r, argc, argv, err, errlen);
-        if (rep || fresh)
-            return rep;
+            break;
+        rep = run(r, argc, argv, err, errlen);
+        if (fresh)
+            break;
     }
-    return NULL;
+    pthread_mutex_unlock(&r->lock);
+    return rep;
 }
 
 int redis_set_nx(struct redis *r, const char *key, int64_t ttl_ms,
@@ -199,9 +203,7 @@ int redis_set_nx(struct redis *r, const char *key, int64_t ttl_ms,
     char px[24];
     snprintf(px, sizeof(px), "%lld", (long long)(ttl_ms > 0 ? ttl_ms : 1));
     const char *argv[] = {"SET", key, value, "NX", "PX", px};
-    pthread_mutex_lock(&r->lock);
     redisReply *rep = command(r, 6, argv, err, errlen);
-    pthread_mutex_unlock(&r->lock);
     if (!rep)
         return -1;
     *set = rep->type == REDIS_REPLY_STATUS;
@@ -218,9 +220,7 @@ int redis_del_if(struct redis *r, const char *key, const char *value, char *err,
         "if redis.call('GET', KEYS[1]) == ARGV[1] then "
         "return redis.call('DEL', KEYS[1]) else return 0 end";
     const char *argv[] = {"EVAL", script, "1", key, value};
-    pthread_mutex_lock(&r->lock);
     redisReply *rep = command(r, 5, argv, err, errlen);
-    pthread_mutex_unlock(&r->lock);
     if (!rep)
         return -1;
     freeReplyObject(rep);

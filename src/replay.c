@@ -10,6 +10,7 @@
 #include "replay.h"
 
 #include "redis.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +123,25 @@ static enum replay_result insert(struct replay_shared *sh, uint64_t h1,
     return REPLAY_FRESH;
 }
 
+/* The file's table mapped shared, with its mutex made anew: the file is
+ * ours alone (flock), so a mutex that a process of an earlier run left
+ * locked when it died is simply initialised again. */
+static struct replay_shared *map_file(int fd, size_t len, char *err,
+                                      size_t errlen)
+{
+    struct replay_shared *sh =
+        mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (sh == MAP_FAILED) {
+        snprintf(err, errlen, "replay store: mmap: %s", strerror(errno));
+        return NULL;
+    }
+    if (init_lock(sh, err, errlen) < 0) {
+        munmap(sh, len);
+        return NULL;
+    }
+    return sh;
+}
+
 /* Maps the file (or anonymous memory when fd < 0) for nb buckets. With
  * keep, the entries of an earlier run are taken over: as they are when the
  * size is the same, re-inserted when replay_cache_size changed. */
@@ -147,22 +167,12 @@ static struct replay_shared *map_table(int fd, uint64_t nb, char *err,
     }
     if (old && old->nbuckets == nb) {
         munmap(old, oldlen);
-        sh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        if (sh == MAP_FAILED) {
-            snprintf(err, errlen, "replay store: mmap: %s", strerror(errno));
-            return NULL;
-        }
-        /* The file is ours alone (flock): a mutex left locked by a process
-         * of an earlier run that died holding it is simply made anew. */
-        if (init_lock(sh, err, errlen) < 0) {
-            munmap(sh, len);
-            return NULL;
-        }
-        return sh;
+        return map_file(fd, len, err, errlen);
     }
-    /* A new table: built in anonymous memory, then written over the file in
-     * one go, so a crash in between leaves the old file (magic intact) or
-     * the new one. */
+    /* A new table: built in anonymous memory (the old one's entries moved
+     * in), then written to the file in one pwrite. A crash in between
+     * leaves a file without the magic, which the next start takes for a
+     * new one: its entries are lost, never misread. */
     sh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
               0);
     if (sh == MAP_FAILED) {
@@ -197,16 +207,7 @@ static struct replay_shared *map_table(int fd, uint64_t nb, char *err,
         return NULL;
     }
     munmap(sh, len);
-    sh = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (sh == MAP_FAILED) {
-        snprintf(err, errlen, "replay store: mmap: %s", strerror(errno));
-        return NULL;
-    }
-    if (init_lock(sh, err, errlen) < 0) {
-        munmap(sh, len);
-        return NULL;
-    }
-    return sh;
+    return map_file(fd, len, err, errlen);
 }
 
 struct replay *replay_open(const char *path, size_t capacity, struct redis *rd,
@@ -302,21 +303,17 @@ static enum replay_result check_redis(struct replay *r,
                                       int64_t ts, int64_t now, int64_t window,
                                       char *err, size_t errlen)
 {
-    static const char hex[] = "0123456789abcdef";
+    static const char prefix[] = "ckafka-fcgi:replay:";
     unsigned char md[32];
-    char key[64] = "ckafka-fcgi:replay:";
-    size_t k = strlen(key);
+    char key[sizeof(prefix) + 32];
     bool set;
 
     if (digest(NULL, 0, parts, nparts, md) < 0) {
         snprintf(err, errlen, "replay store: SHA-256 failed");
         return REPLAY_ERROR;
     }
-    for (int i = 0; i < 16; i++) {
-        key[k++] = hex[md[i] >> 4];
-        key[k++] = hex[md[i] & 15];
-    }
-    key[k] = '\0';
+    memcpy(key, prefix, sizeof(prefix) - 1);
+    util_hex(key + sizeof(prefix) - 1, md, 16);
     /* Remembered as long as its Timestamp is acceptable, and a second more
      * for the clocks of the hosts sharing the store. */
     int64_t ttl_s = ts + window - now + 1;

@@ -165,6 +165,8 @@ static json_object *render(const struct config *cfg, struct scoreboard *sb,
     replay_usage(replay, (int64_t)time(NULL), cfg->signature_window_s, &live,
                  &slots);
     json_object *rc = json_object_new_object();
+    json_object_object_add(rc, "store",
+                           json_object_new_string(replay_store_name(replay)));
     json_object_object_add(rc, "live", json_object_new_int64((int64_t)live));
     json_object_object_add(rc, "slots", json_object_new_int64((int64_t)slots));
     json_object_object_add(o, "replay_cache", rc);

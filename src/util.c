@@ -184,6 +184,16 @@ size_t util_utf8_repair(char *dst, const char *src, size_t len)
     return o;
 }
 
+void util_hex(char *out, const unsigned char *b, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
 bool util_streq(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);

@@ -46,6 +46,10 @@ int util_utf8_cut(const char *s, size_t max);
  * held. dst has room for 3 * len bytes; returns the bytes written (no NUL). */
 size_t util_utf8_repair(char *dst, const char *src, size_t len);
 
+/* Writes the n bytes of b as 2n lower-case hex digits and a NUL into out
+ * (2n + 1 bytes). */
+void util_hex(char *out, const unsigned char *b, size_t n);
+
 /* True when a and b are both NULL or equal strings. */
 bool util_streq(const char *a, const char *b);
 
