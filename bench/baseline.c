@@ -7,7 +7,7 @@
  *
  *   baseline -b BOOT -g GROUP -t TOPIC [-t TOPIC ...] [-c 64] [-H 8] [-d 10]
  */
-#include "kafka.h"
+#include "kafka/kafka.h"
 
 #include <librdkafka/rdkafka.h>
 #include <math.h>

@@ -2,15 +2,15 @@
  * listening socket (bound here, or inherited on fd 0 from spawn-fcgi or
  * systemd), daemonizing, the shared memory the workers need, and then the
  * supervisor. Everything else lives in the library the tests link. */
-#include "audit.h"
-#include "config.h"
-#include "grouplock.h"
-#include "log.h"
-#include "redis.h"
-#include "replay.h"
-#include "scoreboard.h"
-#include "supervisor.h"
-#include "util.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "core/audit.h"
+#include "core/grouplock.h"
+#include "server/scoreboard.h"
+#include "server/supervisor.h"
+#include "store/redis.h"
+#include "store/replay.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -3,9 +3,9 @@
  * empty). The decoded request is checked with both the fuzzed key and no
  * key, as an unknown SecretId is. Must never crash, leak or trip a
  * sanitizer; a NULL key must never verify. */
-#include "auth.h"
-#include "params.h"
-#include "pool.h"
+#include "ckafka/auth.h"
+#include "ckafka/params.h"
+#include "common/pool.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * does with the result before any action runs: arrays, int64 values, the
  * string to sign. Must never crash, leak or trip a sanitizer, whatever the
  * bytes. */
-#include "auth.h"
-#include "params.h"
-#include "pool.h"
+#include "ckafka/auth.h"
+#include "ckafka/params.h"
+#include "common/pool.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,10 +3,10 @@
  * one signed element (name, value, method, host, port, path, key) fails. */
 #include "unit.h"
 
-#include "auth.h"
-#include "params.h"
-#include "pool.h"
-#include "util.h"
+#include "ckafka/auth.h"
+#include "ckafka/params.h"
+#include "common/pool.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * and each refusal naming its line and key. */
 #include "unit.h"
 
-#include "config.h"
-#include "log.h"
-#include "util.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/util.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -5,8 +5,8 @@
  * negative hash). */
 #include "unit.h"
 
-#include "kafka.h"
-#include "util.h"
+#include "common/util.h"
+#include "kafka/kafka.h"
 
 static void coordinator_partition(void **state)
 {

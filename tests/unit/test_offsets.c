@@ -2,14 +2,14 @@
  * including the int64 extremes. */
 #include "unit.h"
 
-#include "offsets.h"
-#include "util.h"
+#include "common/util.h"
+#include "core/offsets.h"
 
 static struct tp mk(int64_t committed, int64_t start, int64_t end,
                     int64_t found)
 {
     struct tp t;
-    offsets_tp_init(&t, "t", 0);
+    tp_init(&t, "t", 0);
     t.committed = committed;
     t.start = start;
     t.end = end;
@@ -36,11 +36,11 @@ static void lag(void **state)
     assert_int_equal(offsets_lag(&t), 0);
     t = mk(12, 0, 10, -1); /* committed past the end: never negative */
     assert_int_equal(offsets_lag(&t), 0);
-    t = mk(OFFSETS_NONE, 3, 10, -1); /* no commit: from the log start */
+    t = mk(TP_NONE, 3, 10, -1); /* no commit: from the log start */
     assert_int_equal(offsets_lag(&t), 7);
-    t = mk(OFFSETS_NONE, OFFSETS_NONE, 10, -1);
+    t = mk(TP_NONE, TP_NONE, 10, -1);
     assert_int_equal(offsets_lag(&t), 0);
-    t = mk(4, 0, OFFSETS_NONE, -1); /* end unknown */
+    t = mk(4, 0, TP_NONE, -1); /* end unknown */
     assert_int_equal(offsets_lag(&t), 0);
 }
 
@@ -81,12 +81,12 @@ static void plan_table(void **state)
         {OFFSETS_TIME, -1, 4, 2, 10, -1, 10},
         {OFFSETS_TIME, 1000, 4, 2, 10, 6, 6},
         {OFFSETS_TIME, 1000, 4, 2, 10, -1, 10}, /* nothing that late */
-        {OFFSETS_TIME, 0, OFFSETS_NONE, 2, 10, 2, 2},
+        {OFFSETS_TIME, 0, TP_NONE, 2, 10, 2, 2},
         /* absolute: clamped */
         {OFFSETS_ABSOLUTE, 5, 4, 2, 10, -1, 5},
         {OFFSETS_ABSOLUTE, 0, 4, 2, 10, -1, 2},
         {OFFSETS_ABSOLUTE, INT64_MAX, 4, 2, 10, -1, 10},
-        {OFFSETS_ABSOLUTE, 7, OFFSETS_NONE, 2, 10, -1, 7},
+        {OFFSETS_ABSOLUTE, 7, TP_NONE, 2, 10, -1, 7},
         {OFFSETS_ABSOLUTE, 3, 4, 0, 0, -1, 0}, /* empty partition */
     };
     (void)state;
@@ -104,19 +104,19 @@ static void plan_table(void **state)
 
 static void shift_without_commit_refuses_all(void **state)
 {
-    struct tp t[3] = {mk(4, 0, 10, -1), mk(OFFSETS_NONE, 0, 10, -1),
+    struct tp t[3] = {mk(4, 0, 10, -1), mk(TP_NONE, 0, 10, -1),
                       mk(5, 0, 10, -1)};
     size_t bad = 99;
     (void)state;
     assert_int_equal(offsets_plan(OFFSETS_SHIFT, 1, t, 3, &bad), -1);
     assert_int_equal(bad, 1);
     for (int i = 0; i < 3; i++) /* nothing was planned */
-        assert_int_equal(t[i].target, OFFSETS_NONE);
+        assert_int_equal(t[i].target, TP_NONE);
     /* A partition already in error is not a reason to refuse. */
     t[1].err = 3;
     assert_int_equal(offsets_plan(OFFSETS_SHIFT, 1, t, 3, &bad), 0);
     assert_int_equal(t[0].target, 5);
-    assert_int_equal(t[1].target, OFFSETS_NONE);
+    assert_int_equal(t[1].target, TP_NONE);
     assert_int_equal(t[2].target, 6);
 }
 
@@ -124,12 +124,12 @@ static void ordering(void **state)
 {
     struct tp a, b, c;
     (void)state;
-    offsets_tp_init(&a, "a", 10);
-    offsets_tp_init(&b, "a", 2);
-    offsets_tp_init(&c, "b", 0);
-    assert_true(offsets_tp_cmp(&b, &a) < 0);
-    assert_true(offsets_tp_cmp(&a, &c) < 0);
-    assert_int_equal(offsets_tp_cmp(&a, &a), 0);
+    tp_init(&a, "a", 10);
+    tp_init(&b, "a", 2);
+    tp_init(&c, "b", 0);
+    assert_true(tp_cmp(&b, &a) < 0);
+    assert_true(tp_cmp(&a, &c) < 0);
+    assert_int_equal(tp_cmp(&a, &a), 0);
 }
 
 int main(void)

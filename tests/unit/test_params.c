@@ -3,9 +3,9 @@
  * parameter. */
 #include "unit.h"
 
-#include "params.h"
-#include "pool.h"
-#include "util.h"
+#include "ckafka/params.h"
+#include "common/pool.h"
+#include "common/util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * refuses rather than forgets, and sharing across processes (fork). */
 #include "unit.h"
 
-#include "replay.h"
+#include "store/replay.h"
 
 #include <fcntl.h>
 #include <signal.h>

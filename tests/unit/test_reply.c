@@ -2,10 +2,10 @@
  * the Kafka error texts against kafka-errors.tsv. */
 #include "unit.h"
 
-#include "log.h"
-#include "pool.h"
-#include "reply.h"
-#include "util.h"
+#include "ckafka/reply.h"
+#include "common/log.h"
+#include "common/pool.h"
+#include "common/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * across processes. */
 #include "unit.h"
 
-#include "scoreboard.h"
+#include "server/scoreboard.h"
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,0 +1,94 @@
+/* action.c - parameter helpers shared by the action handlers, so that every
+ * missing or malformed parameter is refused with the same code and wording.
+ * No Kafka here. */
+#include "ckafka/action.h"
+
+#include "ckafka/params.h"
+#include "common/config.h"
+#include "common/pool.h"
+#include "server/scoreboard.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum reply_status action_str(struct action_ctx *c, const char *name,
+                             const char **out)
+{
+    const char *v = params_get(c->params, name);
+    if (!v)
+        return reply_fail(&c->reply, c->pool, REPLY_PARAM_MISSING,
+                          "missing parameter: %s", name);
+    if (!*v)
+        return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,
+                          "parameter %s is empty", name);
+    *out = v;
+    return REPLY_OK;
+}
+
+enum reply_status action_group(struct action_ctx *c, const char **out)
+{
+    enum reply_status st = action_str(c, "group", out);
+    if (st == REPLY_OK) {
+        c->group = *out;
+        scoreboard_note(c->slot, NULL, NULL, *out);
+    }
+    return st;
+}
+
+enum reply_status action_int64(struct action_ctx *c, const char *name,
+                               bool required, int64_t def, int64_t min,
+                               int64_t max, int64_t *out)
+{
+    char err[256];
+    int rc = params_int64(c->params, name, out, err, sizeof(err));
+    if (rc < 0)
+        return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID, "%s", err);
+    if (rc > 0) {
+        if (required)
+            return reply_fail(&c->reply, c->pool, REPLY_PARAM_MISSING,
+                              "missing parameter: %s", name);
+        *out = def;
+        return REPLY_OK;
+    }
+    if (*out < min || *out > max)
+        return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,
+                          "parameter %s is out of range: %lld (allowed %lld "
+                          "to %lld)",
+                          name, (long long)*out, (long long)min,
+                          (long long)max);
+    return REPLY_OK;
+}
+
+enum reply_status action_topics(struct action_ctx *c, const char ***topics,
+                                size_t *n)
+{
+    char err[256];
+    const char **v;
+    size_t k, m = 0;
+
+    if (params_array(c->pool, c->params, "topics", &v, &k, err, sizeof(err)) <
+        0)
+        return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID, "%s", err);
+    if (k > (size_t)c->cfg->max_topics)
+        return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,
+                          "too many topics: %zu (max_topics is %lld)", k,
+                          (long long)c->cfg->max_topics);
+    /* Quadratic, but bounded by max_topics and usually a handful. */
+    for (size_t i = 0; i < k; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < m && !dup; j++)
+            dup = strcmp(v[j], v[i]) == 0;
+        if (!dup)
+            v[m++] = v[i];
+    }
+    v[m] = NULL;
+    *topics = v;
+    *n = m;
+    return REPLY_OK;
+}
+
+enum reply_status action_kafka_failed(struct action_ctx *c, const char *err)
+{
+    return reply_fail(&c->reply, c->pool, REPLY_KAFKA,
+                      "Kafka operation failed: %s", err);
+}

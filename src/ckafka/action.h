@@ -1,0 +1,74 @@
+/* action.h - what an action handler receives, and the parameter helpers all
+ * handlers share (so every handler words its 4000s the same way). */
+#ifndef CKAFKA_ACTION_H
+#define CKAFKA_ACTION_H
+
+#include "ckafka/reply.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct config_instance;
+struct config_key;
+struct grouplock;
+struct kafka;
+struct params;
+struct pool;
+struct replay;
+struct request;
+struct sb_slot;
+
+/* One request on its way through dispatch. Lifetime: request. */
+struct action_ctx {
+    /* process lifetime, borrowed */
+    const struct config *cfg;
+    struct replay *replay;
+    struct grouplock *locks;
+    /* request lifetime */
+    struct pool *pool;
+    const struct request *req;
+    struct params *params; /* '@' values dropped once authenticated */
+    int64_t started_us;    /* util_mono_us() when the request arrived */
+    struct sb_slot *slot;  /* the worker's scoreboard slot, or NULL */
+    /* set by dispatch before the handler runs */
+    const char *action;
+    const struct config_key *key;
+    const struct config_instance *inst;
+    struct kafka *kafka;
+    int64_t deadline; /* util_mono_ms() deadline for all Kafka calls */
+    /* set by the handler, for the access and slow logs */
+    const char *group;
+    /* the outcome */
+    struct reply reply;
+};
+
+typedef enum reply_status (*action_fn)(struct action_ctx *c);
+
+enum reply_status action_get_group_offsets(struct action_ctx *c);
+enum reply_status action_set_group_offset(struct action_ctx *c);
+
+/* A required, non-empty string parameter: *out, or a 4000 in c->reply. */
+enum reply_status action_str(struct action_ctx *c, const char *name,
+                             const char **out);
+
+/* The required group parameter; also noted for the logs and the
+ * scoreboard (c->group). */
+enum reply_status action_group(struct action_ctx *c, const char **out);
+
+/* An int64 parameter within [min, max]. When absent: def if !required, else
+ * a 4000 (9003). Malformed or out of range: 4000 (1000) naming it. */
+enum reply_status action_int64(struct action_ctx *c, const char *name,
+                               bool required, int64_t def, int64_t min,
+                               int64_t max, int64_t *out);
+
+/* topics.N: distinct names in request order (duplicates dropped), at most
+ * max_topics. *n is 0 when none are given. */
+enum reply_status action_topics(struct action_ctx *c, const char ***topics,
+                                size_t *n);
+
+/* A Kafka failure as a whole: 5100 with what librdkafka said. */
+enum reply_status action_kafka_failed(struct action_ctx *c, const char *err);
+
+#endif
