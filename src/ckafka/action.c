@@ -6,7 +6,6 @@
 #include "ckafka/params.h"
 #include "common/config.h"
 #include "common/pool.h"
-#include "server/scoreboard.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +29,7 @@ enum reply_status action_group(struct action_ctx *c, const char **out)
     enum reply_status st = action_str(c, "group", out);
     if (st == REPLY_OK) {
         c->group = *out;
-        scoreboard_note(c->slot, NULL, NULL, *out);
+        c->note(c->note_arg, NULL, NULL, *out);
     }
     return st;
 }
@@ -87,8 +86,57 @@ enum reply_status action_topics(struct action_ctx *c, const char ***topics,
     return REPLY_OK;
 }
 
-enum reply_status action_kafka_failed(struct action_ctx *c, const char *err)
+enum reply_status action_core_failed(struct action_ctx *c, const char *group,
+                                     const struct core_error *e)
 {
-    return reply_fail(&c->reply, c->pool, REPLY_KAFKA,
-                      "Kafka operation failed: %s", err);
+    struct reply *r = &c->reply;
+    switch (e->status) {
+    case CORE_OK: break;
+    case CORE_KAFKA:
+        return reply_fail(r, c->pool, REPLY_KAFKA, "Kafka operation failed: %s",
+                          e->detail);
+    case CORE_TOPIC_UNKNOWN:
+        return reply_fail(r, c->pool, REPLY_TOPIC_UNKNOWN, "%s", e->detail);
+    case CORE_GROUP_ACTIVE:
+        return reply_fail(r, c->pool, REPLY_GROUP_NOT_EMPTY,
+                          "group %s is %s with %zu active member%s", group,
+                          e->state, e->members, e->members == 1 ? "" : "s");
+    case CORE_MEMBERS_JOINED:
+        return reply_fail(r, c->pool, REPLY_GROUP_NOT_EMPTY,
+                          "members joined group %s during the reset; "
+                          "nothing was committed",
+                          group);
+    case CORE_NO_COMMITS:
+        return reply_fail(r, c->pool, REPLY_PARAM_MISSING,
+                          "missing parameter: topics (group %s has no "
+                          "committed offsets; name the topics to reset "
+                          "with topics.0, topics.1, ...)",
+                          group);
+    case CORE_TOO_MANY_PARTITIONS:
+        return reply_fail(r, c->pool, REPLY_PARAM_INVALID,
+                          "the reset covers %zu partitions, more than "
+                          "max_partitions (%lld)",
+                          e->count, (long long)c->cfg->max_partitions);
+    case CORE_CANNOT_SHIFT:
+        return reply_fail(r, c->pool, REPLY_PARAM_INVALID,
+                          "cannot shift topic %s partition %d: group %s has "
+                          "no committed offset there (use strategy 1 or 2)",
+                          e->topic, e->partition, group);
+    case CORE_BUSY:
+        return reply_fail(r, c->pool, REPLY_KAFKA,
+                          "group %s cannot be reset now: %s; nothing was "
+                          "changed, retry later",
+                          group, e->detail);
+    case CORE_AUDIT_DOWN:
+        return reply_fail(r, c->pool, REPLY_INTERNAL,
+                          "the audit log cannot be written: no reset is "
+                          "executed without it");
+    case CORE_OUTCOME_UNKNOWN:
+        return reply_fail(r, c->pool, REPLY_KAFKA,
+                          "the commit was sent but its outcome is unknown "
+                          "(%s); read the group's offsets before retrying",
+                          e->detail);
+    }
+    return reply_fail(r, c->pool, REPLY_INTERNAL, "unexpected core status %d",
+                      (int)e->status);
 }

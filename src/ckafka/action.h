@@ -4,6 +4,7 @@
 #define CKAFKA_ACTION_H
 
 #include "ckafka/reply.h"
+#include "core/core.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,12 +14,10 @@ struct config;
 struct config_instance;
 struct config_key;
 struct grouplock;
-struct kafka;
 struct params;
 struct pool;
 struct replay;
 struct request;
-struct sb_slot;
 
 /* One request on its way through dispatch. Lifetime: request. */
 struct action_ctx {
@@ -31,13 +30,16 @@ struct action_ctx {
     const struct request *req;
     struct params *params; /* '@' values dropped once authenticated */
     int64_t started_us;    /* util_mono_us() when the request arrived */
-    struct sb_slot *slot;  /* the worker's scoreboard slot, or NULL */
+    /* Tells the server what the request is about (action, instance,
+     * group; NULL: unchanged), for the status page and a timeout's log. */
+    void (*note)(void *arg, const char *action, const char *instance,
+                 const char *group);
+    void *note_arg;
     /* set by dispatch before the handler runs */
     const char *action;
     const struct config_key *key;
     const struct config_instance *inst;
-    struct kafka *kafka;
-    int64_t deadline; /* util_mono_ms() deadline for all Kafka calls */
+    struct core_ctx core; /* for the core's operations, begun */
     /* set by the handler, for the access and slow logs */
     const char *group;
     /* the outcome */
@@ -68,7 +70,8 @@ enum reply_status action_int64(struct action_ctx *c, const char *name,
 enum reply_status action_topics(struct action_ctx *c, const char ***topics,
                                 size_t *n);
 
-/* A Kafka failure as a whole: 5100 with what librdkafka said. */
-enum reply_status action_kafka_failed(struct action_ctx *c, const char *err);
+/* A core error as this API answers it (one table of wordings). */
+enum reply_status action_core_failed(struct action_ctx *c, const char *group,
+                                     const struct core_error *e);
 
 #endif

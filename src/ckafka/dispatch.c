@@ -5,13 +5,12 @@
 
 #include "ckafka/auth.h"
 #include "ckafka/params.h"
+#include "ckafka/request.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/pool.h"
 #include "common/util.h"
-#include "kafka/kafka.h"
-#include "server/request.h"
-#include "server/scoreboard.h"
+#include "core/core.h"
 #include "store/replay.h"
 
 #include <stdio.h>
@@ -108,7 +107,6 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
 {
     const char *name = params_get(c->params, "Action");
     const char *id;
-    char err[512];
     enum reply_status st;
 
     *fn = NULL;
@@ -118,7 +116,7 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
     if (!*fn)
         return reply_fail(&c->reply, c->pool, REPLY_ACTION_UNKNOWN, "%s", "");
     c->action = name;
-    scoreboard_note(c->slot, name, NULL, NULL);
+    c->note(c->note_arg, name, NULL, NULL);
 
     if ((st = action_str(c, "instanceId", &id)))
         return st;
@@ -128,13 +126,22 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
                           "SecretId %s is not allowed to use instance %s",
                           c->key->secret_id, id);
     c->inst = config_instance(c->cfg, id);
-    scoreboard_note(c->slot, NULL, id, NULL);
+    c->note(c->note_arg, NULL, id, NULL);
     if (!c->inst)
         return reply_fail(&c->reply, c->pool, REPLY_INSTANCE_UNKNOWN, "%s", "");
-    c->kafka = kafka_client(c->cfg, c->inst, err, sizeof(err));
-    if (!c->kafka || kafka_reachable(c->kafka, err, sizeof(err)) < 0)
-        return action_kafka_failed(c, err);
-    c->deadline = util_mono_ms() + c->cfg->kafka_timeout_ms;
+    c->core = (struct core_ctx){
+        .cfg = c->cfg,
+        .inst = c->inst,
+        .pool = c->pool,
+        .locks = c->locks,
+        .api = "ckafka",
+        .action = name,
+        .secret_id = c->key->secret_id,
+        .client = c->req->client,
+    };
+    struct core_error e = {0};
+    if (core_begin(&c->core, &e) < 0)
+        return action_core_failed(c, NULL, &e);
     return REPLY_OK;
 }
 

@@ -5,6 +5,8 @@
 #ifndef CKAFKA_KAFKA_H
 #define CKAFKA_KAFKA_H
 
+#include "kafka/tp.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -123,14 +125,5 @@ int kafka_commit(struct kafka *k, const char *group, struct tp *tps, size_t n,
  * to 0 (org.apache.kafka.common.utils.Utils.abs). Its leader is the group's
  * coordinator. Pure; group is UTF-8. */
 int32_t kafka_coordinator_partition(const char *group, int32_t npartitions);
-
-/* Kafka protocol error codes used by callers. */
-enum {
-    KAFKA_ERR_UNKNOWN = -1,
-    KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION = 3,
-    KAFKA_ERR_REQUEST_TIMED_OUT = 7,
-    KAFKA_ERR_UNKNOWN_MEMBER_ID = 25,
-    KAFKA_ERR_REBALANCE_IN_PROGRESS = 27,
-};
 
 #endif

@@ -10,6 +10,15 @@
 
 struct pool;
 
+/* Kafka protocol error codes of tp.err, those callers name. */
+enum {
+    KAFKA_ERR_UNKNOWN = -1,
+    KAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION = 3,
+    KAFKA_ERR_REQUEST_TIMED_OUT = 7,
+    KAFKA_ERR_UNKNOWN_MEMBER_ID = 25,
+    KAFKA_ERR_REBALANCE_IN_PROGRESS = 27,
+};
+
 /* "No offset": no commit, no lookup result, unknown watermark. */
 #define TP_NONE (-1)
 

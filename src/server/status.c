@@ -5,10 +5,10 @@
 #include "common/json.h"
 
 #include "ckafka/reply.h"
+#include "ckafka/request.h"
 #include "common/config.h"
 #include "common/pool.h"
 #include "common/util.h"
-#include "server/request.h"
 #include "server/scoreboard.h"
 #include "store/replay.h"
 

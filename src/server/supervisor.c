@@ -8,7 +8,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "core/audit.h"
-#include "kafka/kafka.h"
+#include "core/core.h"
 #include "server/scoreboard.h"
 #include "server/worker.h"
 #include "store/redis.h"
@@ -329,7 +329,7 @@ struct config *supervisor_load_config(const char *path, char *err,
     if (!c)
         return NULL;
     for (size_t i = 0; i < c->ninstances; i++) {
-        if (kafka_check_instance(&c->instances[i], e, sizeof(e)) < 0) {
+        if (core_check_instance(&c->instances[i], e, sizeof(e)) < 0) {
             snprintf(err, errlen, "%s:%d: [instance %s] %s", path,
                      c->instances[i].line, c->instances[i].id, e);
             goto fail;

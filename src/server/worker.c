@@ -8,14 +8,14 @@
 #include "server/worker.h"
 
 #include "ckafka/dispatch.h"
+#include "ckafka/request.h"
 #include "common/config.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/pool.h"
 #include "common/util.h"
 #include "core/audit.h"
-#include "kafka/kafka.h"
-#include "server/request.h"
+#include "core/core.h"
 #include "server/scoreboard.h"
 #include "server/status.h"
 
@@ -178,6 +178,12 @@ static void access_line(struct pool *pool, const struct request *req,
     json_object_put(o);
 }
 
+static void note(void *slot, const char *action, const char *instance,
+                 const char *group)
+{
+    scoreboard_note(slot, action, instance, group);
+}
+
 /* One request from accept to the last byte of the answer. */
 static void serve(const struct worker_env *env, FCGX_Request *fr,
                   struct pool *pool, struct sb_slot *slot)
@@ -195,9 +201,10 @@ static void serve(const struct worker_env *env, FCGX_Request *fr,
     c.req = &req;
     c.params = &req.params;
     c.started_us = util_mono_us();
-    c.slot = slot;
+    c.note = note;
+    c.note_arg = slot;
     scoreboard_note(slot, "", "", "");
-    kafka_trace_reset();
+    core_trace_reset();
 
     raw.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
     raw.host = FCGX_GetParam("HTTP_HOST", fr->envp);
@@ -233,7 +240,7 @@ done:;
                       inst, c.reply.status == REPLY_KAFKA);
     if (env->cfg->slowlog_ms && us >= env->cfg->slowlog_ms * 1000) {
         char calls[1024];
-        kafka_trace_format(calls, sizeof(calls));
+        core_trace_format(calls, sizeof(calls));
         log_warn("slow request: %.1f ms action=%s instance=%s group=%s "
                  "code=%d; Kafka calls: %s",
                  (double)us / 1000.0, c.action ? c.action : "-",
@@ -319,7 +326,7 @@ void worker_main(const struct worker_env *env)
         pool_reset(pool);
         if (large)
             malloc_trim(0);
-        kafka_poll_all();
+        core_idle();
         if (cfg->max_requests && served >= (uint64_t)cfg->max_requests) {
             log_info("recycled after %llu requests (max_requests)",
                      (unsigned long long)served);
@@ -329,7 +336,7 @@ void worker_main(const struct worker_env *env)
     }
     __atomic_store_n(&slot->state, SB_EXITING, __ATOMIC_RELEASE);
     FCGX_Free(&fr, 1);
-    kafka_close_all();
+    core_exit();
     pool_free(pool);
     exit(status);
 }

@@ -4,7 +4,7 @@
 
 #include "common/config.h"
 #include "common/pool.h"
-#include "server/request.h"
+#include "ckafka/request.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* request.c - from what nginx passed (FastCGI params and stdin) to a decoded
  * request. It decides where parameters come from and enforces the size
  * bounds; params.c decodes, auth.c verifies. Nothing here knows an action. */
-#include "server/request.h"
+#include "ckafka/request.h"
 
 #include "common/config.h"
 #include "common/pool.h"
