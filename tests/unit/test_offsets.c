@@ -4,6 +4,7 @@
 
 #include "common/util.h"
 #include "core/offsets.h"
+#include "core/reset.h"
 
 static struct tp mk(int64_t committed, int64_t start, int64_t end,
                     int64_t found)
@@ -132,6 +133,20 @@ static void ordering(void **state)
     assert_int_equal(tp_cmp(&a, &a), 0);
 }
 
+/* The core takes partition lists sorted and distinct. */
+static void partitions_normalized(void **state)
+{
+    int32_t v[] = {5, 1, 5, 3, 1, 0};
+    (void)state;
+    size_t n = core_parts_normalize(v, 6);
+    assert_int_equal(n, 4);
+    assert_int_equal(v[0], 0);
+    assert_int_equal(v[1], 1);
+    assert_int_equal(v[2], 3);
+    assert_int_equal(v[3], 5);
+    assert_int_equal(core_parts_normalize(v, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +156,7 @@ int main(void)
         cmocka_unit_test(plan_table),
         cmocka_unit_test(shift_without_commit_refuses_all),
         cmocka_unit_test(ordering),
+        cmocka_unit_test(partitions_normalized),
     };
     return cmocka_run_group_tests_name("offsets", tests, NULL, NULL);
 }

@@ -2,9 +2,9 @@
  * body, never both), the body limit, content types, path and Host. */
 #include "unit.h"
 
+#include "ckafka/request.h"
 #include "common/config.h"
 #include "common/pool.h"
-#include "ckafka/request.h"
 
 #include <string.h>
 
