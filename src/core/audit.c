@@ -1,5 +1,5 @@
 /* audit.c - appends whole JSON lines to the audit log. Knows nothing of what
- * a reset is; action_set_offset.c builds the line. */
+ * a reset is; core/reset.c builds the line. */
 #include "core/audit.h"
 
 #include "common/config.h"

@@ -59,7 +59,7 @@ struct kafka_topic {
 };
 
 /* Sorted by name. Owned by the client; valid until the next call into
- * kafka.c for the same client (any of them may refresh the cache): copy
+ * the Kafka layer for the same client (any of them may refresh the cache): copy
  * what must outlive it. */
 struct kafka_meta {
     const struct kafka_topic *topics;

@@ -24,7 +24,7 @@ enum {
 
 /* One partition in a request. Lifetime: request (pool); topic is borrowed
  * from the request's topic list. Arrays of these are kept sorted by (topic,
- * partition), which kafka.c relies on to match broker answers. */
+ * partition), which the Kafka layer relies on to match broker answers. */
 struct tp {
     const char *topic;
     int32_t partition;

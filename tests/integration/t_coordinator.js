@@ -1,6 +1,6 @@
 'use strict';
 // ckafka-fcgi sends group requests straight to the group's coordinator,
-// which it computes as Kafka does (see kafka.c). Here a broker with ten
+// which it computes as Kafka does (see src/kafka/groups.c). Here a broker with ten
 // __consumer_offsets partitions shows where Kafka itself puts groups (a
 // plain consumer commit finds its coordinator with FindCoordinator), that
 // this is the rule, and that reads and resets through ckafka-fcgi work.

@@ -323,7 +323,7 @@ test('a reset cut off with the broker gone after its OffsetCommit: 5100 "outcome
 
 test('bug-offsetfetch-not-coordinator: an OffsetFetch answered NOT_COORDINATOR neither crashes the worker nor fails the request', async (ctx) => {
   // librdkafka 2.0.2 dereferences the client's consumer group on such an
-  // answer; a client without group.id has none (see kafka.c).
+  // answer; a client without group.id has none (see src/kafka/client.c).
   const f = await behindProxy(ctx, 'notcoord');
   for (const code of [16, 15]) { // NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE
     const hit = f.proxy.inject(KafkaProxy.OFFSET_FETCH, 'error-response', 0, code);

@@ -1,5 +1,5 @@
 'use strict';
-// Large lookups: above 1,000 partitions kafka.c cuts ListOffsets and
+// Large lookups: above 1,000 partitions src/kafka/lookup.c cuts ListOffsets and
 // OffsetFetch into slices (librdkafka 2.0.2 matches answers by linear
 // search). The answers must be the same as for one call, partition by
 // partition: checked against kafka-consumer-groups on 1,200 partitions.
