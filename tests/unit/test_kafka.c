@@ -1,8 +1,8 @@
-/* Unit tests of the pure part of the Kafka layer (groups.c): which __consumer_offsets
- * partition (so which coordinator) Kafka gives a group. Expected values
- * follow Java's String.hashCode over UTF-16 and Kafka's Utils.abs, which
- * maps Integer.MIN_VALUE to 0 (not a bit mask: they differ for every
- * negative hash). */
+/* Unit tests of the pure part of the Kafka layer (groups.c): which
+ * __consumer_offsets partition (so which coordinator) Kafka gives a group.
+ * Expected values follow Java's String.hashCode over UTF-16 and Kafka's
+ * Utils.abs, which maps Integer.MIN_VALUE to 0 (not a bit mask: they differ for
+ * every negative hash). */
 #include "unit.h"
 
 #include "common/util.h"
