@@ -379,7 +379,14 @@ async function startServer(opts = {}) {
         if (this.proc.exitCode !== null) throw new Error(`ckafka-fcgi exited ${this.proc.exitCode}: ${this.log('ckafka.out')}${this.log('error.log')}`);
         const r = await httpGet(`${this.url}/ckafka-ping`);
         // pong, or the refusal of a server whose status_allow excludes us
-        return r.status === 200 && (r.body === 'pong\n' || /"code":4102/.test(r.body));
+        if (r.status !== 200) return false;
+        if (/"code":4102/.test(r.body)) return true;
+        if (r.body !== 'pong\n') return false;
+        // And every worker up (idle, or busy with this very request), with
+        // its pid on the status page: a slot still starting shows pid 0,
+        // which a test must not take for a process (kill(0) would succeed).
+        const st = JSON.parse((await httpGet(`${this.url}/ckafka-status?full=1`)).body);
+        return st.processes.length === (opts.workers || 2) && st.processes.every((p) => p.pid > 0 && (p.state === 'idle' || p.state === 'busy'));
       }, 20000);
     },
     // Stops ckafka-fcgi (TERM, every process gone) and starts it again on
