@@ -9,7 +9,7 @@ const http = require('http');
 const { test } = require('./lib/harness');
 const env = require('./lib/env');
 const a = require('./lib/assert');
-const { KafkaProxy } = require('./lib/kproxy');
+const { KafkaProxy, withProxy } = require('./lib/kproxy');
 
 function oneGroup(boot, partitions = 1) {
   return env.kfix.group(boot, { prefix: 'fault', partitions });
@@ -246,18 +246,8 @@ test('the broker stopped under load: 5100 within the Kafka timeout + 1 s, no wor
 
 // A broker behind the fault-injecting proxy, a group over 4 partitions at
 // offset 2, and a server with a short Kafka timeout.
-async function behindProxy(ctx, name) {
-  const proxyPort = await env.freePort();
-  const br = await env.startBroker(name, { advertisedPort: proxyPort });
-  ctx.cleanups.push(() => br.stop());
-  const proxy = new KafkaProxy(proxyPort, br.port);
-  await proxy.start();
-  ctx.cleanups.push(() => proxy.stop());
-  const boot = `127.0.0.1:${proxyPort}`;
-  const srv = await env.startServer({ bootstrap: boot, workers: 1, kafkaTimeout: '1500ms' });
-  ctx.cleanups.push(() => srv.stop());
-  const w = await oneGroup(boot, 4);
-  return { br, proxy, boot, srv, ...w };
+function behindProxy(ctx, name) {
+  return withProxy(ctx, name, { prefix: 'fault', partitions: 4, kafkaTimeout: '1500ms' });
 }
 
 async function committedNow(boot, group) {

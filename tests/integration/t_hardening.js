@@ -217,17 +217,8 @@ test('bug-broker-down-holds-workers: every bootstrap broker refusing connections
 }, { timeout: 120000 });
 
 test('bug-reset-twice-timeout: a reset whose commit answer never comes ends within kafka_timeout, read-back included', async (ctx) => {
-  const { KafkaProxy } = require('./lib/kproxy');
-  const proxyPort = await env.freePort();
-  const br = await env.startBroker('twice', { advertisedPort: proxyPort });
-  ctx.cleanups.push(() => br.stop());
-  const proxy = new KafkaProxy(proxyPort, br.port);
-  await proxy.start();
-  ctx.cleanups.push(() => proxy.stop());
-  const boot = `127.0.0.1:${proxyPort}`;
-  const srv = await env.startServer({ bootstrap: boot, workers: 1, kafkaTimeout: '3s' });
-  ctx.cleanups.push(() => srv.stop());
-  const w = await env.kfix.group(boot, { prefix: 'twice', partitions: 2 });
+  const { KafkaProxy, withProxy } = require('./lib/kproxy');
+  const { proxy, srv, ...w } = await withProxy(ctx, 'twice', { prefix: 'twice', partitions: 2, kafkaTimeout: '3s' });
   const hit = proxy.inject(KafkaProxy.OFFSET_COMMIT, 'lose-response', 10000);
   const t0 = Date.now();
   const r = await srv.call({ Action: 'SetGroupOffset', group: w.group, topics: [w.topic], strategy: 2, offset: 7 });

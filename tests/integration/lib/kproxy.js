@@ -120,4 +120,22 @@ KafkaProxy.OFFSET_COMMIT = 8;
 KafkaProxy.OFFSET_FETCH = 9;
 KafkaProxy.LIST_OFFSETS = 2;
 
-module.exports = { KafkaProxy };
+// A broker of its own behind a proxy on a free port (advertised there, so
+// every connection passes it), a group over o.partitions at offset 2, and
+// a one-worker server with o.kafkaTimeout; all stopped with the test.
+async function withProxy(ctx, name, o) {
+  const env = require('./env');
+  const proxyPort = await env.freePort();
+  const br = await env.startBroker(name, { advertisedPort: proxyPort });
+  ctx.cleanups.push(() => br.stop());
+  const proxy = new KafkaProxy(proxyPort, br.port);
+  await proxy.start();
+  ctx.cleanups.push(() => proxy.stop());
+  const boot = `127.0.0.1:${proxyPort}`;
+  const srv = await env.startServer({ bootstrap: boot, workers: 1, kafkaTimeout: o.kafkaTimeout });
+  ctx.cleanups.push(() => srv.stop());
+  const w = await env.kfix.group(boot, { prefix: o.prefix, partitions: o.partitions });
+  return { br, proxy, boot, srv, ...w };
+}
+
+module.exports = { KafkaProxy, withProxy };
