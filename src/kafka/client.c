@@ -192,7 +192,10 @@ int kafka_reachable(struct kafka *k, char *err, size_t errlen)
     rd_kafka_poll(k->rk, 0);
     if (!__atomic_load_n(&k->maybe_down, __ATOMIC_RELAXED))
         return 0;
-    switch (probe_servers(k->bootstrap, 250, why, sizeof(why))) {
+    /* A refused connect on a near network answers in microseconds, but a
+     * loaded machine may take a while to run us: a second is still far
+     * below kafka_timeout, and only spent while the brokers seem down. */
+    switch (probe_servers(k->bootstrap, 1000, why, sizeof(why))) {
     case PROBE_UP:
         __atomic_store_n(&k->maybe_down, 0, __ATOMIC_RELAXED);
         return 0;

@@ -206,12 +206,14 @@ test('bug-broker-down-holds-workers: every bootstrap broker refusing connections
   const stats = await env.load(() => env.signedGet(srv, { group: w.group }), { concurrency: 8, ms: 3000 });
   a.deepStrictEqual(Object.keys(stats.codes), ['5100'], JSON.stringify(stats.codes));
   a.ok(stats.n >= 16, `${stats.n} answers`);
-  a.ok(stats.maxMs <= 1000, `slowest answer ${stats.maxMs} ms`);
+  // Prompt means far below the 5 s kafka_timeout the bug waited, with room
+  // for a loaded machine.
+  a.ok(stats.maxMs <= 2000, `slowest answer ${stats.maxMs} ms`);
   a.refused(await env.signedGet(srv, { group: w.group }), 5100, /every bootstrap broker refuses connections \(127\.0\.0\.1:\d+: Connection refused\)/);
   // A client that never connected (new worker, dead port) is prompt too.
   const t0 = Date.now();
   a.refused(await env.signedGet(srv, { group: w.group, instanceId: 'ckafka-unreachable' }), 5100);
-  a.ok(Date.now() - t0 <= 1000, `${Date.now() - t0} ms`);
+  a.ok(Date.now() - t0 <= 2000, `${Date.now() - t0} ms`);
   await br.start();
   await env.waitFor('service back', async () => (await env.signedGet(srv, { group: w.group })).code === 0, 20000, 200);
 }, { timeout: 120000 });
