@@ -9,9 +9,10 @@
  *        (COUNT messages into each of partitions 0..PARTITIONS-1)
  *   kfix -b BOOT commit GROUP TOPIC:PARTITION=OFFSET[:METADATA] ...
  *   kfix -b BOOT commit-all GROUP TOPIC PARTITIONS OFFSET
- *   kfix -b BOOT consume GROUP TOPIC...   (member until killed; prints
- *                                          "assigned N" once it has its
- *                                          partitions)
+ *   kfix -b BOOT consume [-s ASSIGNOR] [-i CLIENT_ID] GROUP TOPIC...
+ *        (member until killed, with partition.assignment.strategy ASSIGNOR
+ *        and client.id CLIENT_ID; prints "assigned N" once it has its
+ *        partitions, and again whenever a rebalance changes N)
  */
 #include <librdkafka/rdkafka.h>
 #include <signal.h>
@@ -35,10 +36,17 @@ static void die(const char *what, const char *why)
     exit(1);
 }
 
+static const char *assignor, *client_id;
+
 static rd_kafka_t *client(rd_kafka_type_t type, const char *group)
 {
     char e[512];
     rd_kafka_conf_t *c = rd_kafka_conf_new();
+    if ((assignor && rd_kafka_conf_set(c, "partition.assignment.strategy",
+                                       assignor, e, sizeof(e))) ||
+        (client_id &&
+         rd_kafka_conf_set(c, "client.id", client_id, e, sizeof(e))))
+        die("conf", e);
     if (rd_kafka_conf_set(c, "bootstrap.servers", boot, e, sizeof(e)) ||
         (group && rd_kafka_conf_set(c, "group.id", group, e, sizeof(e))) ||
         (group &&
@@ -209,10 +217,10 @@ static int consume(const char *group, int argc, char **argv)
         if (m)
             rd_kafka_message_destroy(m);
         rd_kafka_topic_partition_list_t *a = NULL;
-        if (!said && rd_kafka_assignment(rk, &a) == 0 && a->cnt > 0) {
+        if (rd_kafka_assignment(rk, &a) == 0 && a->cnt > 0 && a->cnt != said) {
             printf("assigned %d\n", a->cnt);
             fflush(stdout);
-            said = 1;
+            said = a->cnt;
         }
         if (a)
             rd_kafka_topic_partition_list_destroy(a);
@@ -252,8 +260,15 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "commit") == 0 && argc - i >= 2)
         return commit(argv[i], argc - i - 1, argv + i + 1);
-    if (strcmp(cmd, "consume") == 0 && argc - i >= 2)
-        return consume(argv[i], argc - i - 1, argv + i + 1);
+    if (strcmp(cmd, "consume") == 0) {
+        while (argc - i >= 2 && argv[i][0] == '-' &&
+               (strcmp(argv[i], "-s") == 0 || strcmp(argv[i], "-i") == 0)) {
+            *(argv[i][1] == 's' ? &assignor : &client_id) = argv[i + 1];
+            i += 2;
+        }
+        if (argc - i >= 2)
+            return consume(argv[i], argc - i - 1, argv + i + 1);
+    }
     die("usage",
         "kfix -b BOOT create|produce|fill|commit|commit-all|consume ...");
     return 2;

@@ -4,6 +4,7 @@
 #include "ckafka/action.h"
 
 #include "ckafka/params.h"
+#include "ckafka/request.h"
 #include "common/config.h"
 #include "common/pool.h"
 
@@ -58,21 +59,40 @@ enum reply_status action_int64(struct action_ctx *c, const char *name,
     return REPLY_OK;
 }
 
-enum reply_status action_topics(struct action_ctx *c, const char ***topics,
-                                size_t *n)
+enum reply_status action_names(struct action_ctx *c, const char *name,
+                               bool bare, size_t max, const char *what,
+                               const char ***out, size_t *n)
 {
     char err[256];
     const char **v;
     size_t k, m = 0;
+    const char *one = bare ? params_get(c->params, name) : NULL;
 
-    if (params_array(c->pool, c->params, "topics", &v, &k, err, sizeof(err)) <
-        0)
+    if (one) {
+        size_t nl = strlen(name);
+        for (size_t i = 0; i < c->params->n; i++)
+            if (strncmp(c->params->v[i].name, name, nl) == 0 &&
+                c->params->v[i].name[nl] == '.')
+                return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,
+                                  "give either %s or %s.0, %s.1, ..., not "
+                                  "both",
+                                  name, name, name);
+        if (!*one)
+            return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,
+                              "parameter %s is empty", name);
+        v = pool_alloc(c->pool, 2 * sizeof(*v));
+        v[0] = one;
+        v[1] = NULL;
+        *out = v;
+        *n = 1;
+        return REPLY_OK;
+    }
+    if (params_array(c->pool, c->params, name, &v, &k, err, sizeof(err)) < 0)
         return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID, "%s", err);
-    if (k > (size_t)c->cfg->max_topics)
+    if (k > max)
         return reply_fail(&c->reply, c->pool, REPLY_PARAM_INVALID,
-                          "too many topics: %zu (max_topics is %lld)", k,
-                          (long long)c->cfg->max_topics);
-    /* Quadratic, but bounded by max_topics and usually a handful. */
+                          "too many %s: %zu (%s)", name, k, what);
+    /* Quadratic, but bounded by max and usually a handful. */
     for (size_t i = 0; i < k; i++) {
         bool dup = false;
         for (size_t j = 0; j < m && !dup; j++)
@@ -81,9 +101,56 @@ enum reply_status action_topics(struct action_ctx *c, const char ***topics,
             v[m++] = v[i];
     }
     v[m] = NULL;
-    *topics = v;
+    *out = v;
     *n = m;
     return REPLY_OK;
+}
+
+enum reply_status action_topics(struct action_ctx *c, const char ***topics,
+                                size_t *n)
+{
+    char what[64];
+    snprintf(what, sizeof(what), "max_topics is %lld",
+             (long long)c->cfg->max_topics);
+    return action_names(c, "topics", false, (size_t)c->cfg->max_topics, what,
+                        topics, n);
+}
+
+enum reply_status action_page(struct action_ctx *c, int64_t def, int64_t max,
+                              struct action_page *p)
+{
+    enum reply_status st;
+    if ((st = action_int64(c, "offset", false, 0, 0, INT64_MAX, &p->offset)))
+        return st;
+    return action_int64(c, "limit", false, def, 1, max, &p->limit);
+}
+
+void action_page_slice(const struct action_page *p, size_t total, size_t *first,
+                       size_t *n)
+{
+    *first = (uint64_t)p->offset < total ? (size_t)p->offset : total;
+    *n = total - *first < (size_t)p->limit ? total - *first : (size_t)p->limit;
+}
+
+bool action_matches(const char *s, const char *filter)
+{
+    return !filter || strstr(s, filter) != NULL;
+}
+
+int action_core_begin(struct action_ctx *c, const struct config_instance *inst,
+                      struct core_ctx *core, struct core_error *e)
+{
+    *core = (struct core_ctx){
+        .cfg = c->cfg,
+        .inst = inst,
+        .pool = c->pool,
+        .locks = c->locks,
+        .api = "ckafka",
+        .action = c->action,
+        .secret_id = c->key->secret_id,
+        .client = c->req->client,
+    };
+    return core_begin(core, e);
 }
 
 enum reply_status action_core_failed(struct action_ctx *c, const char *group,

@@ -50,6 +50,13 @@ typedef enum reply_status (*action_fn)(struct action_ctx *c);
 
 enum reply_status action_get_group_offsets(struct action_ctx *c);
 enum reply_status action_set_group_offset(struct action_ctx *c);
+enum reply_status action_get_group_info(struct action_ctx *c);
+enum reply_status action_list_group(struct action_ctx *c);
+enum reply_status action_list_consumer_group(struct action_ctx *c);
+enum reply_status action_list_topic(struct action_ctx *c);
+enum reply_status action_get_topic_attributes(struct action_ctx *c);
+enum reply_status action_list_instance(struct action_ctx *c);
+enum reply_status action_get_instance_attributes(struct action_ctx *c);
 
 /* A required, non-empty string parameter: *out, or a 4000 in c->reply. */
 enum reply_status action_str(struct action_ctx *c, const char *name,
@@ -65,10 +72,36 @@ enum reply_status action_int64(struct action_ctx *c, const char *name,
                                bool required, int64_t def, int64_t min,
                                int64_t max, int64_t *out);
 
-/* topics.N: distinct names in request order (duplicates dropped), at most
- * max_topics. *n is 0 when none are given. */
+/* name.N (or, when bare is set, a lone `name` instead): distinct values in
+ * request order (duplicates dropped), at most max (what names it in the
+ * refusal). *n is 0 when none are given. */
+enum reply_status action_names(struct action_ctx *c, const char *name,
+                               bool bare, size_t max, const char *what,
+                               const char ***v, size_t *n);
+
+/* topics.N: action_names with max_topics. */
 enum reply_status action_topics(struct action_ctx *c, const char ***topics,
                                 size_t *n);
+
+/* A page: offset (default 0, at least 0) and limit (default def, 1 to
+ * max) parameters. */
+struct action_page {
+    int64_t offset, limit;
+};
+enum reply_status action_page(struct action_ctx *c, int64_t def, int64_t max,
+                              struct action_page *p);
+
+/* The page's slice of total items: its first index and count. */
+void action_page_slice(const struct action_page *p, size_t total, size_t *first,
+                       size_t *n);
+
+/* True when filter is NULL or occurs in s (searchWord, groupName, ...). */
+bool action_matches(const char *s, const char *filter);
+
+/* Makes a core context for inst on behalf of this request and begins it
+ * (core_begin). Returns 0, or -1 with e. */
+int action_core_begin(struct action_ctx *c, const struct config_instance *inst,
+                      struct core_ctx *core, struct core_error *e);
 
 /* A core error as this API answers it (one table of wordings). */
 enum reply_status action_core_failed(struct action_ctx *c, const char *group,

@@ -20,10 +20,18 @@
 static const struct {
     const char *name;
     action_fn fn;
+    bool instance; /* takes instanceId: the instance is checked and begun */
 } actions[] = {
-    {"GetGroupOffsets", action_get_group_offsets},
-    {"SetGroupOffset", action_set_group_offset},
-    {"SetGroupOffsets", action_set_group_offset},
+    {"GetGroupOffsets", action_get_group_offsets, true},
+    {"SetGroupOffset", action_set_group_offset, true},
+    {"SetGroupOffsets", action_set_group_offset, true},
+    {"GetGroupInfo", action_get_group_info, true},
+    {"ListGroup", action_list_group, true},
+    {"ListConsumerGroup", action_list_consumer_group, true},
+    {"ListTopic", action_list_topic, true},
+    {"GetTopicAttributes", action_get_topic_attributes, true},
+    {"GetInstanceAttributes", action_get_instance_attributes, true},
+    {"ListInstance", action_list_instance, false},
 };
 
 static enum reply_status authenticate(struct action_ctx *c)
@@ -110,13 +118,18 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
     enum reply_status st;
 
     *fn = NULL;
+    bool instance = false;
     for (size_t i = 0; i < UTIL_ARRAY_LEN(actions); i++)
-        if (strcmp(actions[i].name, name) == 0)
+        if (strcmp(actions[i].name, name) == 0) {
             *fn = actions[i].fn;
+            instance = actions[i].instance;
+        }
     if (!*fn)
         return reply_fail(&c->reply, c->pool, REPLY_ACTION_UNKNOWN, "%s", "");
     c->action = name;
     c->note(c->note_arg, name, NULL, NULL);
+    if (!instance)
+        return REPLY_OK;
 
     if ((st = action_str(c, "instanceId", &id)))
         return st;
@@ -129,18 +142,8 @@ static enum reply_status route(struct action_ctx *c, action_fn *fn)
     c->note(c->note_arg, NULL, id, NULL);
     if (!c->inst)
         return reply_fail(&c->reply, c->pool, REPLY_INSTANCE_UNKNOWN, "%s", "");
-    c->core = (struct core_ctx){
-        .cfg = c->cfg,
-        .inst = c->inst,
-        .pool = c->pool,
-        .locks = c->locks,
-        .api = "ckafka",
-        .action = name,
-        .secret_id = c->key->secret_id,
-        .client = c->req->client,
-    };
     struct core_error e = {0};
-    if (core_begin(&c->core, &e) < 0)
+    if (action_core_begin(c, c->inst, &c->core, &e) < 0)
         return action_core_failed(c, NULL, &e);
     return REPLY_OK;
 }

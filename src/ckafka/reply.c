@@ -72,6 +72,14 @@ enum reply_status reply_ok(struct reply *r, json_object *data)
     r->status = REPLY_OK;
     r->detail = "";
     r->data = data;
+    r->top_level = false;
+    return REPLY_OK;
+}
+
+enum reply_status reply_ok_top(struct reply *r, json_object *data)
+{
+    reply_ok(r, data);
+    r->top_level = true;
     return REPLY_OK;
 }
 
@@ -98,13 +106,18 @@ const char *reply_render(struct pool *pool, const struct reply *r, size_t *len)
 
     json_object_object_add(env, "code",
                            json_object_new_int(table[r->status].code));
+    bool ok = r->status == REPLY_OK;
     json_object_object_add(
-        env, r->status == REPLY_OK && r->msg_key ? "msg" : "message",
-        json_object_new_string(msg));
+        env, ok && r->msg_key ? "msg" : "message",
+        json_object_new_string(ok && r->top_level ? "ok" : msg));
     json_object_object_add(env, "codeDesc",
                            json_object_new_string(table[r->status].desc));
-    if (r->status == REPLY_OK && r->data)
+    if (ok && r->data && r->top_level) {
+        json_object_object_foreach(r->data, key, val)
+            json_object_object_add(env, key, json_object_get(val));
+    } else if (ok && r->data) {
         json_object_object_add(env, "data", json_object_get(r->data));
+    }
 
     char *out = json_text(pool, env, len);
     json_object_put(env);

@@ -35,6 +35,8 @@ struct reply {
     const char *detail; /* pool string appended to the status's message */
     json_object *data;  /* owned; only with REPLY_OK; NULL for no "data" */
     bool msg_key;       /* spell the message field "msg" (SetGroupOffset) */
+    bool top_level;     /* data's members go beside code, with message "ok"
+                           (ListTopic, GetTopicAttributes, ...) */
 };
 
 /* The API code (0, 4000, 4100, ...) and codeDesc of a status. */
@@ -50,6 +52,11 @@ enum reply_status reply_fail(struct reply *r, struct pool *pool,
 
 /* Sets a success reply carrying data (ownership passes to r). */
 enum reply_status reply_ok(struct reply *r, json_object *data);
+
+/* Sets a success reply whose data object's members are written at the top
+ * level of the envelope, after codeDesc, with "message":"ok", as Tencent
+ * documents its topic and instance actions (ownership passes to r). */
+enum reply_status reply_ok_top(struct reply *r, json_object *data);
 
 /* The full message of r: head plus detail (pool memory). */
 const char *reply_message(struct pool *pool, const struct reply *r);

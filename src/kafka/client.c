@@ -224,6 +224,7 @@ struct kafka *kafka_client(const struct config *cfg,
     k->inst = inst;
     k->cache_ms = cfg->metadata_cache_ms;
     k->fetched_ms = -1;
+    k->controller = -1;
     k->maybe_down = 1; /* a new client knows nothing yet */
     for (size_t i = 0; i < inst->nprops; i++)
         if (strcmp(inst->props[i].key, "bootstrap.servers") == 0)
@@ -247,6 +248,15 @@ struct kafka *kafka_client(const struct config *cfg,
     return k;
 }
 
+bool kafka_first_bootstrap(const struct config_instance *inst, char *host,
+                           size_t hl, char *port, size_t pl)
+{
+    for (size_t i = 0; i < inst->nprops; i++)
+        if (strcmp(inst->props[i].key, "bootstrap.servers") == 0)
+            return probe_first_server(inst->props[i].value, host, hl, port, pl);
+    return false;
+}
+
 void kafka_poll_all(void)
 {
     for (size_t i = 0; i < nclients; i++)
@@ -263,6 +273,18 @@ static void free_topics(struct kafka *k)
     free(k->coord_leaders);
     k->coord_leaders = NULL;
     k->ncoord = 0;
+    for (size_t i = 0; i < k->nbrokers; i++)
+        free((char *)k->brokers[i].host);
+    free(k->brokers);
+    k->brokers = NULL;
+    k->nbrokers = 0;
+}
+
+static int broker_cmp(const void *a, const void *b)
+{
+    int32_t x = ((const struct kafka_broker *)a)->id;
+    int32_t y = ((const struct kafka_broker *)b)->id;
+    return (x > y) - (x < y);
 }
 
 void kafka_close_all(void)
@@ -370,6 +392,15 @@ int kafka_refresh_metadata(struct kafka *k, int64_t deadline, char *err,
     }
     k->ntopics = (size_t)md->topic_cnt;
     qsort(k->topics, k->ntopics, sizeof(*k->topics), topic_cmp);
+    k->brokers = util_calloc((size_t)md->broker_cnt + 1, sizeof(*k->brokers));
+    for (int i = 0; i < md->broker_cnt; i++)
+        k->brokers[i] = (struct kafka_broker){md->brokers[i].id,
+                                              util_strdup(md->brokers[i].host),
+                                              md->brokers[i].port};
+    k->nbrokers = (size_t)md->broker_cnt;
+    qsort(k->brokers, k->nbrokers, sizeof(*k->brokers), broker_cmp);
+    /* From the answer just read (Metadata v1+ names the controller). */
+    k->controller = rd_kafka_controllerid(k->rk, 0);
     rd_kafka_metadata_destroy(md);
     k->fetched_ms = util_mono_ms();
     return 0;

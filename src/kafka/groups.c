@@ -181,6 +181,18 @@ bool kafka_any_busy(const rd_kafka_topic_partition_list_t *l)
     return false;
 }
 
+bool kafka_retry_pause(int n, int64_t deadline)
+{
+    /* Back off a little: a restarted coordinator loads its groups for a
+     * while. */
+    int64_t pause = 50 * (n < 4 ? n + 1 : 4);
+    if (kafka_remaining(deadline) <= pause)
+        return false;
+    struct timespec ts = {0, (long)pause * 1000000};
+    nanosleep(&ts, NULL);
+    return true;
+}
+
 /* Runs fn against the group's coordinator until it answers for good or the
  * deadline passes, looking the coordinator up again after each answer that
  * says it moved or is still loading. first is the outcome of an attempt the
@@ -193,15 +205,8 @@ int kafka_with_coordinator(struct kafka *k, const char *group,
     bool refresh = first == ATTEMPT_RETRY;
     for (int n = 0;; n++) {
         int32_t coord;
-        if (r == ATTEMPT_RETRY) {
-            /* Back off a little: a restarted coordinator loads its groups
-             * for a while. */
-            int64_t pause = 50 * (n < 4 ? n + 1 : 4);
-            if (kafka_remaining(deadline) <= pause)
-                return -1; /* err says what the coordinator answered */
-            struct timespec ts = {0, (long)pause * 1000000};
-            nanosleep(&ts, NULL);
-        }
+        if (r == ATTEMPT_RETRY && !kafka_retry_pause(n, deadline))
+            return -1; /* err says what the coordinator answered */
         if (kafka_coordinator(k, group, refresh, deadline, &coord, err,
                               errlen) < 0)
             return -1;

@@ -26,6 +26,10 @@ struct kafka {
     int64_t fetched_ms;     /* -1: never */
     int32_t *coord_leaders; /* leader of each __consumer_offsets partition */
     int32_t ncoord;         /* 0: the cluster has no such topic yet */
+    struct kafka_broker *brokers; /* of the same answer, sorted by id;
+                                     hosts owned */
+    size_t nbrokers;
+    int32_t controller; /* -1: not known */
 
     int64_t log_window_ms; /* rate limit of librdkafka's complaints */
     unsigned log_lines, log_dropped;
@@ -60,6 +64,12 @@ int kafka_timed_out(const char *what, char *err, size_t errlen);
 /* Reads the cluster's metadata into the cache. Returns 0, or -1 with err. */
 int kafka_refresh_metadata(struct kafka *k, int64_t deadline, char *err,
                            size_t errlen);
+
+/* groups.c */
+/* The pause before retry n (0, 1, ...) of a call a coordinator refused
+ * while moving or loading: false (no pause taken) when the deadline would
+ * pass first. */
+bool kafka_retry_pause(int n, int64_t deadline);
 
 /* lookup.c */
 /* tps[0..n) without an error as a librdkafka list, each element's opaque

@@ -37,6 +37,11 @@ struct kafka *kafka_client(const struct config *cfg,
  * as usual). Costs nothing while the cluster is up. */
 int kafka_reachable(struct kafka *k, char *err, size_t errlen);
 
+/* The host and port of the instance's first bootstrap server (into host
+ * and port, NUL-terminated); false when it has none that parses. */
+bool kafka_first_bootstrap(const struct config_instance *inst, char *host,
+                           size_t hl, char *port, size_t pl);
+
 /* Serves librdkafka's queued events (errors, logs) of every client; call
  * between requests so nothing accumulates while the worker is idle. */
 void kafka_poll_all(void);
@@ -112,6 +117,113 @@ int kafka_committed_all(struct kafka *k, struct pool *pool, const char *group,
 int kafka_group_state(struct kafka *k, const char *group, int64_t deadline,
                       const char **state, size_t *members, char *err,
                       size_t errlen);
+
+/* A member of a group as DescribeGroups reports it. Lifetime: request
+ * (pool). */
+struct kafka_member {
+    const char *member_id, *client_id, *client_host; /* host: "/ip" */
+    const unsigned char *assignment; /* the protocol's raw bytes (for the
+                                        consumer protocol, a
+                                        ConsumerProtocol assignment) */
+    size_t assignment_len;
+};
+
+/* A group as its coordinator describes it. Lifetime: request (pool). */
+struct kafka_group {
+    const char *group;
+    int16_t err;               /* the group's error code in the answer */
+    const char *state;         /* Kafka's name; "Dead" when no broker has it */
+    const char *protocol_type; /* "consumer", "" (offsets only), ... */
+    const char *protocol;      /* the assignor: "range", ... */
+    int32_t coordinator;       /* broker id; -1 when no broker has it */
+    struct kafka_member *members;
+    size_t nmembers;
+};
+
+/* Describes groups[0..n) into out[0..n), in that order: one ListGroups and
+ * one DescribeGroups per broker, whatever n is (librdkafka's admin call
+ * would send one DescribeGroups per group, and drops the assignment's
+ * version). A group no broker lists is Dead with no members. Returns 0, or
+ * -1 with err when a broker did not answer in time or refused as a whole
+ * (after retries while coordinators load). */
+int kafka_describe_groups(struct kafka *k, struct pool *pool,
+                          const char *const *groups, size_t n,
+                          struct kafka_group *out, int64_t deadline, char *err,
+                          size_t errlen);
+
+/* A group of the cluster's listing (consumer protocol or offsets only, as
+ * kafka-consumer-groups --list shows them). Lifetime: request (pool). */
+struct kafka_listed_group {
+    const char *group;
+    bool simple;       /* no protocol type: only committed offsets */
+    const char *state; /* Kafka's name, as the broker lists it */
+};
+
+/* Every consumer group of the cluster, sorted by name, from one ListGroups
+ * per broker (*n may be 0). Returns 0, or -1 with err when a broker did not
+ * answer (a partial list would miscount). */
+int kafka_list_groups(struct kafka *k, struct pool *pool,
+                      struct kafka_listed_group **out, size_t *n,
+                      int64_t deadline, char *err, size_t errlen);
+
+/* The committed offsets of each of groups[0..n): out[i] and nout[i] as
+ * kafka_committed_all gives them, all the OffsetFetch calls in flight at
+ * once (one per group, to its coordinator). Returns 0, or -1 with err. */
+int kafka_committed_many(struct kafka *k, struct pool *pool,
+                         const char *const *groups, size_t n, struct tp **out,
+                         size_t *nout, int64_t deadline, char *err,
+                         size_t errlen);
+
+/* A broker of the cluster. */
+struct kafka_broker {
+    int32_t id;
+    const char *host;
+    int port;
+};
+
+/* The cluster as the metadata cache has it (refreshed when stale, or now
+ * when fresh), copied
+ * into pool memory: brokers sorted by id, the controller (-1 when
+ * unknown), and the topics sorted by name. Returns 0, or -1 with err. */
+struct kafka_cluster {
+    struct kafka_broker *brokers;
+    size_t nbrokers;
+    int32_t controller;
+    struct kafka_topic *topics;
+    size_t ntopics;
+};
+int kafka_cluster(struct kafka *k, struct pool *pool, bool fresh,
+                  int64_t deadline, struct kafka_cluster *out, char *err,
+                  size_t errlen);
+
+/* One partition of a topic in a fresh metadata answer. */
+struct kafka_partition {
+    int32_t id;
+    int32_t leader; /* -1: none */
+    int replicas, isr;
+    int16_t err;
+};
+
+/* One configuration entry of a topic. */
+struct kafka_config_entry {
+    const char *name, *value;
+};
+
+/* A topic's partitions (sorted by id) from a Metadata request for that
+ * topic alone, and its configuration entries that are not defaults (as
+ * kafka-topics --describe prints them), sorted by name, from one
+ * DescribeConfigs. *exists is false (and nothing else set) when the
+ * cluster has no such topic. Returns 0, or -1 with err. */
+struct kafka_topic_detail {
+    bool exists;
+    struct kafka_partition *partitions;
+    size_t npartitions;
+    struct kafka_config_entry *configs;
+    size_t nconfigs;
+};
+int kafka_topic_detail(struct kafka *k, struct pool *pool, const char *topic,
+                       int64_t deadline, struct kafka_topic_detail *out,
+                       char *err, size_t errlen);
 
 /* Commits tps[i].target for every i in one OffsetCommit (generation -1, as
  * an admin tool does); targets must be >= 0. Per-partition broker errors go

@@ -490,3 +490,46 @@ int kafka_committed_all(struct kafka *k, struct pool *pool, const char *group,
     *nout = c.nall;
     return 0;
 }
+
+int kafka_committed_many(struct kafka *k, struct pool *pool,
+                         const char *const *groups, size_t n, struct tp **out,
+                         size_t *nout, int64_t deadline, char *err,
+                         size_t errlen)
+{
+    struct committed *cs = pool_calloc(pool, n + 1, sizeof(*cs));
+    int rc = 0;
+
+    if (n == 0)
+        return 0;
+    if (!kafka_remaining(deadline))
+        return kafka_timed_out("OffsetFetch", err, errlen);
+    for (size_t i = 0; i < n; i++) {
+        int32_t coord;
+        if (kafka_coordinator(k, groups[i], false, deadline, &coord, err,
+                              errlen) < 0)
+            return -1; /* answers to those sent are dropped later */
+        cs[i] =
+            (struct committed){groups[i], pool, NULL, 0, NULL, 0, 0, 0, NULL};
+        committed_send(k, coord, &cs[i], deadline);
+    }
+    committed_collect(k, cs, n, deadline);
+    for (size_t i = 0; i < n; i++) {
+        char e[512];
+        enum attempt r = committed_take(&cs[i], e, sizeof(e));
+        if (r == ATTEMPT_RETRY && !rc)
+            r = kafka_with_coordinator(k, groups[i], committed_call, &cs[i], r,
+                                       deadline, e, sizeof(e)) < 0
+                    ? ATTEMPT_FAILED
+                    : ATTEMPT_OK;
+        if (r != ATTEMPT_OK) {
+            if (!rc)
+                snprintf(err, errlen, "%s", e);
+            rc = -1;
+            continue;
+        }
+        qsort(cs[i].all, cs[i].nall, sizeof(*cs[i].all), tp_cmp);
+        out[i] = cs[i].all;
+        nout[i] = cs[i].nall;
+    }
+    return rc;
+}

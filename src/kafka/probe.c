@@ -59,6 +59,18 @@ static bool split(const char *s, size_t n, char *host, size_t hl, char *port,
     return true;
 }
 
+bool probe_first_server(const char *servers, char *host, size_t hl, char *port,
+                        size_t pl)
+{
+    const char *p = servers;
+    while (*p == ',' || *p == ' ' || *p == '\t')
+        p++;
+    const char *e = p;
+    while (*e && *e != ',' && *e != ' ' && *e != '\t')
+        e++;
+    return e > p && split(p, (size_t)(e - p), host, hl, port, pl);
+}
+
 enum probe_result probe_servers(const char *servers, int timeout_ms, char *why,
                                 size_t whylen)
 {

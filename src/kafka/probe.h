@@ -5,6 +5,7 @@
 #ifndef CKAFKA_PROBE_H
 #define CKAFKA_PROBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum probe_result {
@@ -18,5 +19,11 @@ enum probe_result {
  * at most timeout_ms. With PROBE_REFUSED, why says what each answered. */
 enum probe_result probe_servers(const char *servers, int timeout_ms, char *why,
                                 size_t whylen);
+
+/* The host and port of the first server in servers (the same syntax; port
+ * 9092 when none is given). Returns false when there is none or it does
+ * not parse. */
+bool probe_first_server(const char *servers, char *host, size_t hl, char *port,
+                        size_t pl);
 
 #endif

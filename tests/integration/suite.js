@@ -25,6 +25,21 @@ if (!fs.existsSync(path.join(nodeDir, 'node_modules', 'qcloudapi-sdk')) ||
 }
 process.env.CKAFKA_NODE_MODULES = path.join(nodeDir, 'node_modules');
 
+// The legacy Python SDK, pinned by hash in requirements.txt, in a venv under
+// the build directory (Debian's python3; install-deps adds python3-venv).
+const pyDir = path.join(nodeDir, '..', 'python');
+const reqs = fs.readFileSync(path.join(__dirname, 'requirements.txt'));
+const pyStamp = path.join(pyDir, 'requirements.txt');
+if (!fs.existsSync(pyStamp) || !reqs.equals(fs.readFileSync(pyStamp))) {
+  const py = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  fs.rmSync(pyDir, { recursive: true, force: true });
+  execFileSync(py, ['-m', 'venv', pyDir], { stdio: ['ignore', 2, 2] });
+  execFileSync(path.join(pyDir, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check',
+    '--no-build-isolation', '--require-hashes', '-r', path.join(__dirname, 'requirements.txt')], { stdio: ['ignore', 2, 2] });
+  fs.copyFileSync(path.join(__dirname, 'requirements.txt'), pyStamp);
+}
+process.env.CKAFKA_PYTHON = path.join(pyDir, 'bin', 'python');
+
 const h = require('./lib/harness');
 const env = require('./lib/env');
 

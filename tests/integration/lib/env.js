@@ -44,11 +44,13 @@ function uniq(prefix) {
 // Runs a command; resolves {code, stdout, stderr} whatever the exit status.
 function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
-    execFile(cmd, args, { maxBuffer: 64 << 20, timeout: opts.timeout || 120000, env: opts.env || process.env, input: opts.input },
+    const child = execFile(cmd, args, { maxBuffer: 64 << 20, timeout: opts.timeout || 120000, env: opts.env || process.env },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr, killed: err && err.killed });
       });
+    // opts.input: written to the command's standard input
+    if (opts.input !== undefined) child.stdin.end(opts.input);
   });
 }
 
@@ -192,9 +194,13 @@ const kfix = {
     await kfix.commit(boot, group, Array.from({ length: partitions }, (_, p) => [topic, p, committed]));
     return { topic, group };
   },
-  // A live member of group, subscribed to topics, until stop().
-  async consume(boot, group, topics) {
-    const proc = spawn(KFIX, ['-b', boot, 'consume', group, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A live member of group, subscribed to topics, until stop(). opts:
+  // assignor (partition.assignment.strategy), clientId.
+  async consume(boot, group, topics, opts = {}) {
+    const flags = [];
+    if (opts.assignor) flags.push('-s', opts.assignor);
+    if (opts.clientId) flags.push('-i', opts.clientId);
+    const proc = spawn(KFIX, ['-b', boot, 'consume', ...flags, group, ...topics], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(proc);
     let out = '';
     proc.stdout.on('data', (d) => { out += d; });
@@ -252,6 +258,74 @@ const tools = {
       if (f.length === 3) m[`${f[0]}:${f[1]}`] = Number(f[2]);
     }
     return m;
+  },
+  // kafka-consumer-groups --describe --state: {coordinatorId, strategy,
+  // state, members}, or null when the tool says the group does not exist.
+  async groupState(boot, group) {
+    const r = await run(KAFKA_LOCAL, ['tool', 'consumer-groups', '--bootstrap-server', boot, '--describe', '--group', group, '--state']);
+    if (/does not exist/.test(r.stdout + r.stderr)) return null;
+    if (r.code !== 0) throw new Error(`consumer-groups exited ${r.code}: ${r.stderr}`);
+    // GROUP  HOST:PORT  (ID)  [STRATEGY]  STATE  #MEMBERS
+    const line = r.stdout.split('\n').find((l) => l.trim().split(/\s+/)[0] === group);
+    const f = line.trim().split(/\s+/);
+    const id = Number(/^\((\d+)\)$/.exec(f[2])[1]);
+    return { coordinatorId: id, strategy: f.length === 6 ? f[3] : '', state: f[f.length - 2], members: Number(f[f.length - 1]) };
+  },
+  // kafka-consumer-groups --describe --members --verbose: [{memberId, host,
+  // clientId, count, assignment}] with assignment the tool's text per
+  // topic, in topic order ("(0,2), (1)"; "-" for none).
+  async groupMembers(boot, group) {
+    const out = await tools.run('consumer-groups', ['--bootstrap-server', boot, '--describe', '--group', group, '--members', '--verbose']);
+    return out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[0] === group && f.length >= 6).map((f) => ({
+      memberId: f[1], host: f[2], clientId: f[3], count: Number(f[4]), assignment: f.slice(5).join(' '),
+    }));
+  },
+  // kafka-consumer-groups --list: the group names.
+  async listGroups(boot) {
+    const out = await tools.run('consumer-groups', ['--bootstrap-server', boot, '--list']);
+    return out.split('\n').map((l) => l.trim()).filter((l) => l && !/\s/.test(l));
+  },
+  // kafka-topics --describe: {partitions, configs: {name: value}, rows:
+  // [{partition, leader, replicas: n, isr: n}]}.
+  async describeTopic(boot, topic) {
+    const out = await tools.run('topics', ['--bootstrap-server', boot, '--describe', '--topic', topic]);
+    const head = out.split('\n').find((l) => /PartitionCount:/.test(l));
+    const configs = {};
+    const c = /Configs:\s*(.*)$/.exec(head);
+    for (const kv of (c ? c[1].trim() : '').split(',').filter(Boolean)) {
+      const i = kv.indexOf('=');
+      configs[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    const rows = out.split('\n').filter((l) => /\bPartition: \d+/.test(l)).map((l) => ({
+      partition: Number(/Partition: (\d+)/.exec(l)[1]),
+      leader: Number(/Leader: (-?\d+|none)/.exec(l)[1]),
+      replicas: /Replicas: ([\d,]*)/.exec(l)[1].split(',').filter(Boolean).length,
+      isr: /Isr: ([\d,]*)/.exec(l)[1].split(',').filter(Boolean).length,
+    }));
+    return { partitions: Number(/PartitionCount: (\d+)/.exec(head)[1]), configs, rows };
+  },
+  // A Java consumer (kafka-console-consumer, Kafka's own client) in group
+  // until stop(); ready once the group is Stable with it.
+  async javaConsumer(boot, group, topic, clientId) {
+    const proc = spawn(KAFKA_LOCAL, ['tool', 'console-consumer', '--bootstrap-server', boot, '--topic', topic,
+      '--group', group, '--consumer-property', `client.id=${clientId}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    children.add(proc);
+    let err = '';
+    proc.stderr.on('data', (d) => { err += d; });
+    await waitFor(`java consumer of ${group} to join`, async () => {
+      if (proc.exitCode !== null) throw new Error(`console-consumer exited: ${err}`);
+      const st = await tools.groupState(boot, group);
+      return st && st.state === 'Stable' && st.members === 1;
+    }, 60000);
+    return {
+      async stop() {
+        if (proc.exitCode === null) {
+          proc.kill('SIGTERM');
+          await new Promise((r) => proc.once('exit', r));
+        }
+        children.delete(proc);
+      },
+    };
   },
   async deleteRecords(boot, topic, partition, offset) {
     const f = path.join(TMP, `${uniq('delete')}.json`);
@@ -468,6 +542,7 @@ function sdkCall(srv, data, o = {}) {
   const secretKey = o.secretKey || SECRET_KEY;
   const capi = new Capi({ SecretId: secretId, SecretKey: secretKey, serviceType: 'ckafka' });
   const params = { Action: 'GetGroupOffsets', instanceId: INSTANCE, ...data };
+  for (const k of Object.keys(params)) if (params[k] === undefined) delete params[k];
   if (o.nonce !== false && params.Nonce === undefined) params.Nonce = freshNonce();
   const opts = {
     protocol: o.protocol || 'http',
@@ -481,6 +556,58 @@ function sdkCall(srv, data, o = {}) {
   return new Promise((resolve, reject) => {
     capi.request(params, opts, (err, body) => (err ? reject(err) : resolve(body)), { timeout: 60000 });
   });
+}
+
+// One request through the legacy Python SDK (qcloudapi-sdk-python 2.0.15,
+// HTTPS only, certificate verified against the test CA): the answer
+// parsed. srv must be an HTTPS server (httpsServer()). o: method, sig.
+async function pyCall(srv, action, params, o = {}) {
+  const req = {
+    endpoint: srv.host,
+    secretId: o.secretId || SECRET_ID,
+    secretKey: o.secretKey || SECRET_KEY,
+    method: o.method || 'GET',
+    signatureMethod: o.sig === 'sha256' ? 'HmacSHA256' : 'HmacSHA1',
+    action,
+    params: { instanceId: INSTANCE, ...params },
+  };
+  const r = await run(process.env.CKAFKA_PYTHON, [path.join(__dirname, 'qcloud_call.py')], {
+    input: JSON.stringify(req),
+    env: { ...process.env, SSL_CERT_FILE: srv.caFile },
+  });
+  if (r.code !== 0) throw new Error(`python SDK: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// A small CA of the test run and a certificate it signs for 127.0.0.1 and
+// localhost (made once): {ca, cert, key}.
+let testTls = null;
+async function tlsFiles() {
+  if (testTls) return testTls;
+  const dir = mkdir(path.join(TMP, 'tls-ca'));
+  const f = (n) => path.join(dir, n);
+  await sh('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=ckafka-fcgi test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    '-keyout', f('ca.key'), '-out', f('ca.pem')]);
+  await sh('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('key.pem'), '-out', f('req.csr')]);
+  fs.writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  await sh('openssl', ['x509', '-req', '-in', f('req.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
+    '-days', '2', '-extfile', f('ext.cnf'), '-out', f('cert.pem')]);
+  testTls = { ca: f('ca.pem'), cert: f('cert.pem'), key: f('key.pem') };
+  return testTls;
+}
+
+// One HTTPS server (the shipped HTTPS server block, certificate from the
+// test CA) shared by the tests that drive the Python SDK; stopped with the
+// shared server.
+let sharedTls = null;
+async function httpsServer() {
+  if (!sharedTls) {
+    const t = await tlsFiles();
+    sharedTls = await startServer({ https: { cert: t.cert, key: t.key }, workers: 2 });
+    sharedTls.caFile = t.ca;
+  }
+  return sharedTls;
 }
 
 // Our own implementation of contract section 3, for requests the SDK cannot
@@ -552,6 +679,11 @@ async function sharedServer() {
   return shared;
 }
 async function stopSharedServer() {
+  if (sharedTls) {
+    const t = sharedTls;
+    sharedTls = null;
+    await t.stop();
+  }
   if (shared) {
     const s = shared;
     shared = null;
@@ -625,6 +757,7 @@ module.exports = {
   sleep, uniq, run, sh, freePort, waitFor, mkdir,
   broker, startBroker, kfix, tools,
   startServer, checkSanitizers, sharedServer, stopSharedServer, portFree,
+  pyCall, httpsServer, tlsFiles,
   sdkCall, signedQuery, commonParams, freshNonce, httpRequest, httpGet, wget, curl,
   signedGet, load, status,
   children, killAll,

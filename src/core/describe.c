@@ -1,0 +1,164 @@
+/* describe.c - the cluster's groups (see describe.h): descriptions with their
+ * members' assignments decoded, the listing, and many groups' commits. */
+#include "core/describe.h"
+
+#include "common/pool.h"
+#include "kafka/kafka.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A big-endian reader over untrusted bytes: every read is bounds-checked,
+ * and a failed one leaves the reader failed. */
+struct rd {
+    const unsigned char *b;
+    size_t n, at;
+    bool bad;
+};
+
+static bool have(struct rd *r, size_t k)
+{
+    if (r->bad || r->n - r->at < k)
+        r->bad = true;
+    return !r->bad;
+}
+
+static int16_t i16(struct rd *r)
+{
+    if (!have(r, 2))
+        return 0;
+    uint16_t v = (uint16_t)(r->b[r->at] << 8 | r->b[r->at + 1]);
+    r->at += 2;
+    return (int16_t)v;
+}
+
+static int32_t i32(struct rd *r)
+{
+    if (!have(r, 4))
+        return 0;
+    uint32_t v = (uint32_t)r->b[r->at] << 24 | (uint32_t)r->b[r->at + 1] << 16 |
+                 (uint32_t)r->b[r->at + 2] << 8 | r->b[r->at + 3];
+    r->at += 4;
+    return (int32_t)v;
+}
+
+/* A count of elements each at least min bytes long: refused when negative
+ * or when the rest of the bytes cannot hold that many. */
+static size_t count(struct rd *r, size_t min)
+{
+    int32_t c = i32(r);
+    if (r->bad || c < 0 || (size_t)c > (r->n - r->at) / min) {
+        r->bad = true;
+        return 0;
+    }
+    return (size_t)c;
+}
+
+static int assigned_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct core_assigned *)a)->topic,
+                  ((const struct core_assigned *)b)->topic);
+}
+
+static int i32_cmp(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+int core_decode_assignment(struct pool *pool, const unsigned char *b, size_t n,
+                           struct core_assignment *out)
+{
+    struct rd r = {b, n, 0, false};
+    *out = (struct core_assignment){0};
+    out->version = i16(&r);
+    if (r.bad || out->version < 0)
+        return -1;
+    /* Each topic is at least a string length and an array count. */
+    out->ntopics = count(&r, 6);
+    out->topics = pool_calloc(pool, out->ntopics + 1, sizeof(*out->topics));
+    for (size_t i = 0; i < out->ntopics && !r.bad; i++) {
+        struct core_assigned *t = &out->topics[i];
+        int16_t len = i16(&r);
+        if (len < 0 || !have(&r, (size_t)len))
+            return -1;
+        t->topic = pool_strndup(pool, (const char *)b + r.at, (size_t)len);
+        r.at += (size_t)len;
+        t->npartitions = count(&r, 4);
+        t->partitions =
+            pool_calloc(pool, t->npartitions + 1, sizeof(*t->partitions));
+        for (size_t j = 0; j < t->npartitions; j++)
+            t->partitions[j] = i32(&r);
+        qsort(t->partitions, t->npartitions, sizeof(*t->partitions), i32_cmp);
+    }
+    /* User data (nullable bytes) follows; a version 0 assignment from an
+     * old client may end before it. */
+    if (r.bad)
+        return -1;
+    qsort(out->topics, out->ntopics, sizeof(*out->topics), assigned_cmp);
+    return 0;
+}
+
+int core_describe_groups(struct core_ctx *c, const char *const *groups,
+                         size_t n, struct core_group **out,
+                         struct core_error *e)
+{
+    char err[512];
+    struct kafka_group *kg = pool_calloc(c->pool, n + 1, sizeof(*kg));
+    if (kafka_describe_groups(c->kafka, c->pool, groups, n, kg, c->deadline,
+                              err, sizeof(err)) < 0)
+        return core_fail(c, e, CORE_KAFKA, "%s", err);
+    struct core_group *v = pool_calloc(c->pool, n + 1, sizeof(*v));
+    for (size_t i = 0; i < n; i++) {
+        const struct kafka_group *g = &kg[i];
+        v[i] = (struct core_group){
+            g->group,    g->err,         g->state, g->protocol_type,
+            g->protocol, g->coordinator, NULL,     g->nmembers};
+        v[i].members =
+            pool_calloc(c->pool, g->nmembers + 1, sizeof(*v[i].members));
+        bool consumer = strcmp(g->protocol_type, "consumer") == 0;
+        for (size_t j = 0; j < g->nmembers; j++) {
+            const struct kafka_member *km = &g->members[j];
+            struct core_member *m = &v[i].members[j];
+            m->member_id = km->member_id;
+            m->client_id = km->client_id;
+            m->client_host = km->client_host;
+            m->decoded =
+                consumer && km->assignment_len &&
+                core_decode_assignment(c->pool, km->assignment,
+                                       km->assignment_len, &m->assignment) == 0;
+            if (!m->decoded)
+                m->assignment = (struct core_assignment){0};
+        }
+    }
+    *out = v;
+    return 0;
+}
+
+int core_list_groups(struct core_ctx *c, struct core_listed_group **out,
+                     size_t *n, struct core_error *e)
+{
+    char err[512];
+    struct kafka_listed_group *l = NULL;
+    if (kafka_list_groups(c->kafka, c->pool, &l, n, c->deadline, err,
+                          sizeof(err)) < 0)
+        return core_fail(c, e, CORE_KAFKA, "%s", err);
+    struct core_listed_group *v = pool_calloc(c->pool, *n + 1, sizeof(*v));
+    for (size_t i = 0; i < *n; i++)
+        v[i] = (struct core_listed_group){l[i].group, l[i].simple, l[i].state};
+    *out = v;
+    return 0;
+}
+
+int core_groups_committed(struct core_ctx *c, const char *const *groups,
+                          size_t n, struct tp ***tps, size_t **ntps,
+                          struct core_error *e)
+{
+    char err[512];
+    *tps = pool_calloc(c->pool, n + 1, sizeof(**tps));
+    *ntps = pool_calloc(c->pool, n + 1, sizeof(**ntps));
+    if (kafka_committed_many(c->kafka, c->pool, groups, n, *tps, *ntps,
+                             c->deadline, err, sizeof(err)) < 0)
+        return core_fail(c, e, CORE_KAFKA, "%s", err);
+    return 0;
+}
