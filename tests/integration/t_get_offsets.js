@@ -282,3 +282,21 @@ test('broker stopped mid-test: 5100 within the timeout, then the same worker ser
   a.strictEqual(back.data.topicList[0].partitions[1].lag, 5);
   a.strictEqual(await pid(), pid0, 'the same worker answered throughout');
 }, { timeout: 180000 });
+
+test('the legacy Python SDK over HTTPS (GET and POST, HmacSHA1 and HmacSHA256): the same answer as the Node SDK and kafka-consumer-groups', async () => {
+  const srv = await env.httpsServer();
+  const w = await world();
+  const want = expected(w);
+  for (const [method, sig] of [['GET', 'sha1'], ['POST', 'sha256'], ['GET', 'sha256'], ['POST', 'sha1']]) {
+    a.deepStrictEqual(a.success(await env.pyCall(srv, 'GetGroupOffsets', { group: w.group }, { method, sig }), `${method} ${sig}`), want);
+  }
+  // topics as a Python list (the SDK flattens it to topics.N), paging.
+  const d = a.success(await env.pyCall(srv, 'GetGroupOffsets', { group: w.group, topics: [w.B, w.A], limit: 1 }));
+  a.strictEqual(d.totalCount, 2);
+  a.deepStrictEqual(d.topicList, [want.topicList[0]]);
+  for (const r of await env.tools.describe(w.b, w.group)) {
+    const p = want.topicList.find((t) => t.topic === r.topic).partitions[r.partition];
+    a.strictEqual(p.offset, r.current);
+  }
+  a.refused(await env.pyCall(srv, 'GetGroupOffsets', { group: w.group, topics: [env.uniq('nope')] }), 4000, /^\(10012\)topic not exist/);
+});

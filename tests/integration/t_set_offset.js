@@ -338,3 +338,21 @@ test('bug-metadata-refresh-mid-reset: a metadata refresh between planning and co
   const d = a.success(await srv.call({ group: w.group, topics: [w2.topic, w.topic] }));
   a.deepStrictEqual(d.topicList.map((t) => t.topic), [w.topic, w2.topic].sort());
 });
+
+test('the legacy Python SDK over HTTPS (GET and POST, HmacSHA1 and HmacSHA256): the same targets as --reset-offsets --dry-run, committed', async () => {
+  const srv = await env.httpsServer();
+  for (const [method, sig, action] of [['GET', 'sha1', 'SetGroupOffset'], ['POST', 'sha256', 'SetGroupOffsets']]) {
+    const w = await world();
+    const want = toolTargets(await env.tools.resetDryRun(w.b, w.group, ['--topic', w.topic], ['--shift-by', '-3']));
+    const body = await env.pyCall(srv, action, { group: w.group, topics: [w.topic], strategy: 0, shift: -3 }, { method, sig });
+    a.strictEqual(body.msg, '', `${action}: the success envelope spells msg`);
+    const d = a.success(body, `${method} ${sig}`);
+    a.deepStrictEqual(targets(d), want, `${method} ${sig}: Python SDK targets = the tool's`);
+    a.deepStrictEqual(await described(w.b, w.group), want, 'committed, as kafka-consumer-groups --describe reads it');
+  }
+  // A refused reset leaves the offsets as they were.
+  const w = await world();
+  const before = await described(w.b, w.group);
+  a.refused(await env.pyCall(srv, 'SetGroupOffset', { group: w.group, topics: [w.topic], strategy: 9 }), 4000, /strategy/);
+  a.deepStrictEqual(await described(w.b, w.group), before);
+});

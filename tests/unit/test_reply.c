@@ -215,12 +215,39 @@ static void log_values_are_escaped(void **state)
     assert_int_equal(log_escape(small, sizeof(small), "abcd\n", 5), 4);
 }
 
+static void top_level_envelope(void **state)
+{
+    struct pool *p = pool_new();
+    struct reply r = {0};
+    (void)state;
+    json_object *d = json_object_new_object();
+    json_object_object_add(d, "totalCount", json_object_new_int(1));
+    json_object_object_add(d, "topicList", json_object_new_array());
+    reply_ok_top(&r, d);
+    /* Tencent's topic and instance actions: the fields beside code, and
+     * "message":"ok". */
+    assert_string_equal(render(p, &r),
+                        "{\"code\":0,\"message\":\"ok\",\"codeDesc\":"
+                        "\"Success\",\"totalCount\":1,\"topicList\":[]}");
+    /* An error is the usual envelope, and a later reply_ok nests again. */
+    reply_fail(&r, p, REPLY_TOPIC_UNKNOWN, "%s", "t");
+    assert_string_equal(render(p, &r),
+                        "{\"code\":4000,\"message\":\"(10012)topic not "
+                        "exist: t\",\"codeDesc\":\"InvalidParameter\"}");
+    reply_ok(&r, json_object_new_object());
+    assert_string_equal(render(p, &r), "{\"code\":0,\"message\":\"\","
+                                       "\"codeDesc\":\"Success\",\"data\":{}}");
+    reply_clear(&r);
+    pool_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(codes_and_descriptions),
         cmocka_unit_test(error_envelopes),
         cmocka_unit_test(success_envelopes),
+        cmocka_unit_test(top_level_envelope),
         cmocka_unit_test(kafka_error_texts_match_the_table),
         cmocka_unit_test(answers_are_valid_utf8_over_arbitrary_bytes),
         cmocka_unit_test(echoes_are_cut_on_character_boundaries),
