@@ -6,6 +6,9 @@
 //   (b) a group over 100 topics x 100 partitions: GetGroupOffsets pages of
 //       50 topics, SetGroupOffset strategy 1 and 2 over all 10,000
 //   (c) a worker's resident memory at start and after 100,000 requests
+//   (d) the read actions: GetGroupInfo of 50 groups, ListGroup over 1,000
+//       groups, ListConsumerGroup pages of 50 groups over 10 topics each,
+//       with the Kafka requests each call sends
 //   Kafka's own kafka-consumer-groups --describe and --reset-offsets
 //   --to-datetime --execute on the same groups, and the number of Kafka
 //   requests each API call sends (the broker's own request metrics, read
@@ -14,7 +17,8 @@
 //
 // Environment: BENCH_SECONDS (per load point, default 10), BENCH_WORKERS
 // (default 8), BENCH_BUILDDIR (default build/bench), BENCH_SKIP (regex of
-// sections to skip: a, b, c, tool, requests).
+// sections to skip: a, b, c, d, tool, requests; the 100 x 100 data is made
+// only when b, c, tool or requests runs).
 
 const fs = require('fs');
 const os = require('os');
@@ -32,7 +36,8 @@ const SKIP = process.env.BENCH_SKIP ? new RegExp(process.env.BENCH_SKIP) : null;
 const EXTRA = process.env.BENCH_CONFIG ? process.env.BENCH_CONFIG.split(';').map((l) => l.trim()) : [];
 const LOADGEN = path.join(env.BUILDDIR, 'bench', 'loadgen');
 const BASELINE = path.join(env.BUILDDIR, 'bench', 'baseline');
-const out = { machine: {}, a: [], b: {}, c: {}, tool: {}, requests: {} };
+const out = { machine: {}, a: [], b: {}, c: {}, d: {}, tool: {}, requests: {} };
+const runs = (section) => !SKIP || !SKIP.test(section);
 
 function log(...m) {
   process.stderr.write(`${m.join(' ')}\n`);
@@ -154,7 +159,8 @@ async function main() {
     await env.sh(env.KFIX, ['-b', boot, 'commit-all', 'bench-g-small', small, '12', '40']);
     const t0 = Date.now() - 3600 * 1000;
     const big = Array.from({ length: 100 }, (_, i) => `bench-big-${String(i).padStart(3, '0')}`);
-    for (const t of big) {
+    const needBig = ['b', 'c', 'tool', 'requests'].some(runs);
+    for (const t of needBig ? big : []) {
       await env.kfix.create(boot, t, 100);
       await env.sh(env.KFIX, ['-b', boot, 'fill', t, '100', '10', String(t0), '1000']);
       await env.sh(env.KFIX, ['-b', boot, 'commit-all', 'bench-g-big', t, '100', '5']);
@@ -163,6 +169,8 @@ async function main() {
     // default; the benchmark keeps the default.
     const srv = await env.startServer({ bootstrap: boot, workers: WORKERS, extra: ['access_log =', 'audit_fsync = yes', ...EXTRA] });
     const pids = (await env.status(srv)).processes.map((p) => p.pid);
+
+    if (runs('d')) await readActions(boot, srv, jmxPort);
 
     if (!SKIP || !SKIP.test('a')) {
       log('== (a) GetGroupOffsets 1 x 12');
@@ -242,22 +250,10 @@ async function main() {
     }
     await srv.stop();
 
-    if (!SKIP || !SKIP.test('requests')) {
+    if (needBig && runs('requests')) {
       log('== Kafka requests per API call (the broker\'s request metrics)');
       const counted = await env.startServer({ bootstrap: boot, workers: 1 });
-      const count = async (name, params, n) => {
-        await loadgen(counted, params, { c: 1, n: 2, d: 60 }); // connections, metadata
-        const before = await brokerRequests(jmxPort);
-        await loadgen(counted, params, { c: 1, n, d: 120 });
-        const after = await brokerRequests(jmxPort);
-        const per = {};
-        for (const k of Object.keys(after)) {
-          const d = after[k] - (before[k] || 0);
-          if (d > 0 && COUNTED.includes(k)) per[k] = +(d / n).toFixed(2);
-        }
-        out.requests[name] = per;
-        log(`   ${name}: ${JSON.stringify(per)}`);
-      };
+      const count = (name, params, n) => countRequests(counted, jmxPort, name, params, n);
       await count('GetGroupOffsets 1x12', { Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, 50);
       await count('GetGroupOffsets page of 50 x 100', { Action: 'GetGroupOffsets', group: 'bench-g-big', limit: 50 }, 20);
       const topicsParams = Object.fromEntries(big.map((t, i) => [`topics.${i}`, t]));
@@ -274,6 +270,63 @@ async function main() {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   log(`== written ${path.join(dir, 'results.json')}`);
+}
+
+// Kafka requests per API call on a quiet one-worker server, from the
+// broker's request metrics: {request: count per call} into out.requests.
+async function countRequests(counted, jmxPort, name, params, n) {
+  await loadgen(counted, params, { c: 1, n: 2, d: 60 }); // connections, metadata
+  const before = await brokerRequests(jmxPort);
+  await loadgen(counted, params, { c: 1, n, d: 120 });
+  const after = await brokerRequests(jmxPort);
+  const per = {};
+  for (const k of Object.keys(after)) {
+    const d = after[k] - (before[k] || 0);
+    if (d > 0 && COUNTED.includes(k)) per[k] = +(d / n).toFixed(2);
+  }
+  out.requests[name] = per;
+  log(`   ${name}: ${JSON.stringify(per)}`);
+}
+
+// (d) The read actions on a cluster of 1,000+ groups: 50 groups over 10
+// topics each (2 partitions), two of them with a live member, and 950
+// more groups with one commit each.
+async function readActions(boot, srv, jmxPort) {
+  log('== (d) read actions: 1,000 groups');
+  const topics = Array.from({ length: 10 }, (_, i) => `bench-rd-${i}`);
+  for (const t of topics) {
+    await env.kfix.create(boot, t, 2);
+    await env.sh(env.KFIX, ['-b', boot, 'fill', t, '2', '20']);
+  }
+  const groups = Array.from({ length: 50 }, (_, i) => `bench-lcg-${String(i).padStart(2, '0')}`);
+  for (const g of groups) await env.kfix.commit(boot, g, topics.flatMap((t) => [[t, 0, 5], [t, 1, 7]]));
+  for (let i = 0; i < 950; i++) await env.kfix.commit(boot, `bench-fill-${String(i).padStart(4, '0')}`, [[topics[0], 0, 1]]);
+  const live = [await env.kfix.consume(boot, 'bench-live-a', [topics[0]]), await env.kfix.consume(boot, 'bench-live-b', topics)];
+  try {
+    const info = { Action: 'GetGroupInfo', ...Object.fromEntries(groups.map((g, i) => [`group.${i}`, g])) };
+    const calls = {
+      get_group_info_50: info,
+      get_group_info_1: { Action: 'GetGroupInfo', 'group.0': 'bench-live-b' },
+      list_group_page_50: { Action: 'ListGroup', limit: 50 },
+      list_consumer_group_50x10: { Action: 'ListConsumerGroup', groupName: 'bench-lcg', limit: 50 },
+      list_topic: { Action: 'ListTopic', limit: 20 },
+      get_topic_attributes: { Action: 'GetTopicAttributes', topicName: topics[0] },
+      get_instance_attributes: { Action: 'GetInstanceAttributes' },
+    };
+    for (const [name, params] of Object.entries(calls)) {
+      await loadgen(srv, params, { c: 1, n: 20, d: 30, post: true }); // warm-up
+      out.d[name] = await loadgen(srv, params, { c: 1, d: SECONDS, post: true });
+      const l = out.d[name].latency_ms;
+      log(`   ${name}: p50 ${l.p50} ms p99 ${l.p99} ms (ok ${out.d[name].ok}/${out.d[name].requests})`);
+    }
+    if (runs('requests')) {
+      const counted = await env.startServer({ bootstrap: boot, workers: 1 });
+      for (const [name, params] of Object.entries(calls)) await countRequests(counted, jmxPort, name, params, 20);
+      await counted.stop();
+    }
+  } finally {
+    for (const c of live) await c.stop();
+  }
 }
 
 // The figures the targets are about, and the ratios, from this run only.
@@ -303,6 +356,11 @@ function summary(o) {
     s.x_describe_100x100 = +(o.tool.describe_big_ms / (o.b.page_by_offset[0].latency_ms.p50 + o.b.page_by_offset[1].latency_ms.p50)).toFixed(1);
     s.x_reset_100x100 = +(o.tool.reset_big_to_datetime_ms / o.b.reset_time.latency_ms.p50).toFixed(1);
   }
+  if (o.d.get_group_info_50) {
+    s.get_group_info_50_p50_ms = o.d.get_group_info_50.latency_ms.p50;
+    s.list_group_1000_p50_ms = o.d.list_group_page_50.latency_ms.p50;
+    s.list_consumer_group_50x10_p50_ms = o.d.list_consumer_group_50x10.latency_ms.p50;
+  }
   if (o.c.after) {
     s.rss_max_mib = mib(max([...o.c.after, ...o.c.after2, ...(o.c.after_large_requests || [])], (x) => x.rss_kib));
     s.rss_growth_first_100k_mib = mib(max(o.c.after.map((x, i) => x.rss_kib - o.c.warm[i].rss_kib), (x) => x));
@@ -312,7 +370,7 @@ function summary(o) {
 }
 
 // The requests an API call can send.
-const COUNTED = ['ListOffsets', 'Metadata', 'OffsetFetch', 'OffsetCommit', 'FindCoordinator', 'DescribeGroups', 'ApiVersions'];
+const COUNTED = ['ListOffsets', 'Metadata', 'OffsetFetch', 'OffsetCommit', 'FindCoordinator', 'DescribeGroups', 'ListGroups', 'DescribeConfigs', 'ApiVersions'];
 
 // {request name: count} from kafka.network RequestMetrics (all versions).
 async function brokerRequests(jmxPort) {
