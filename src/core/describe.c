@@ -127,8 +127,8 @@ int core_describe_groups(struct core_ctx *c, const char *const *groups,
                 consumer && km->assignment_len &&
                 core_decode_assignment(c->pool, km->assignment,
                                        km->assignment_len, &m->assignment) == 0;
-            if (!m->decoded)
-                m->assignment = (struct core_assignment){0};
+            if (!m->decoded) /* no topics, and a version no client writes */
+                m->assignment = (struct core_assignment){.version = -1};
         }
     }
     *out = v;

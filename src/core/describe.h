@@ -37,7 +37,8 @@ int core_decode_assignment(struct pool *pool, const unsigned char *b, size_t n,
 
 struct core_member {
     const char *member_id, *client_id, *client_host;
-    bool decoded; /* the assignment was a ConsumerProtocol one */
+    bool decoded; /* the assignment was a ConsumerProtocol one; if not,
+                     assignment has version -1 and no topics */
     struct core_assignment assignment;
 };
 
