@@ -280,10 +280,11 @@ const tools = {
       memberId: f[1], host: f[2], clientId: f[3], count: Number(f[4]), assignment: f.slice(5).join(' '),
     }));
   },
-  // kafka-consumer-groups --list: the group names.
+  // kafka-consumer-groups --list: its lines, one a group, as printed (a
+  // name may hold spaces; one holding a newline spans two lines).
   async listGroups(boot) {
     const out = await tools.run('consumer-groups', ['--bootstrap-server', boot, '--list']);
-    return out.split('\n').map((l) => l.trim()).filter((l) => l && !/\s/.test(l));
+    return out.split('\n').filter((l) => l !== '');
   },
   // kafka-topics --describe: {partitions, configs: {name: value}, rows:
   // [{partition, leader, replicas: n, isr: n}]}.
