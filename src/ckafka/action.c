@@ -3,7 +3,7 @@
  * No Kafka here. */
 #include "ckafka/action.h"
 
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "ckafka/request.h"
 #include "common/config.h"
 #include "common/pool.h"

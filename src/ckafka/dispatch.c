@@ -4,7 +4,7 @@
 #include "ckafka/dispatch.h"
 
 #include "ckafka/auth.h"
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "ckafka/request.h"
 #include "common/config.h"
 #include "common/log.h"

@@ -4,7 +4,7 @@
  * and paged over topics, as this API does; the core reads only the page's
  * topics (core/read.h). */
 #include "ckafka/action.h"
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "core/read.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * listing of the cluster's groups, filtered, sorted and paged here; the
  * offsets only for the page's groups. */
 #include "ckafka/action.h"
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "common/pool.h"
 #include "common/util.h"
 #include "core/cluster.h"

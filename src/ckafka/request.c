@@ -4,6 +4,7 @@
 #include "ckafka/request.h"
 
 #include "common/config.h"
+#include "common/http.h"
 #include "common/pool.h"
 
 #include <string.h>
@@ -23,23 +24,19 @@ static bool is_form(const char *ct)
 }
 
 enum reply_status request_parse(struct pool *pool,
-                                const struct request_raw *raw,
+                                const struct http_request *raw,
                                 const struct config *cfg, struct request *req,
                                 struct reply *r)
 {
     char err[512];
-    const char *uri = raw->uri && *raw->uri ? raw->uri : raw->script_name;
-    const char *q = uri ? strchr(uri, '?') : NULL;
     struct params_limits lim = {(size_t)cfg->max_params,
                                 (size_t)cfg->max_name_length,
-                                (size_t)cfg->max_value_length};
+                                (size_t)cfg->max_value_length, true};
 
     req->method = pool_strdup(pool, raw->method ? raw->method : "");
     req->is_post = strcmp(req->method, "POST") == 0;
     req->host = pool_strdup(pool, raw->host ? raw->host : "");
-    req->path = uri ? (q ? pool_strndup(pool, uri, (size_t)(q - uri))
-                         : pool_strdup(pool, uri))
-                    : "";
+    req->path = pool_strdup(pool, raw->path ? raw->path : "");
     req->client = pool_strdup(pool, raw->client ? raw->client : "");
     req->params.v = NULL;
     req->params.n = 0;

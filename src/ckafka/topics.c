@@ -3,7 +3,7 @@
  * detail. Both answer at the top level with "message":"ok", as Tencent's
  * examples do. Kafka keeps no topic ids: the name stands for one. */
 #include "ckafka/action.h"
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "common/pool.h"
 #include "core/cluster.h"
 

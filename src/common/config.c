@@ -72,6 +72,7 @@ static const struct key_def defs[] = {
      LOCALSTATEDIR "/lib/ckafka-fcgi/replay"},
     {"replay_store", K_STR, F(replay_store), 0, 0, "local"},
     {"signature_hosts", K_LIST, F(signature_hosts), 0, 0, NULL},
+    {"apis", K_LIST, F(apis), 0, 0, NULL},
     {"error_log", K_STR, F(error_log), 0, 0, "stderr"},
     {"log_level", K_LEVEL, F(log_level), 0, 0, "notice"},
     {"access_log", K_STR, F(access_log), 0, 0, NULL},
@@ -656,6 +657,16 @@ bool config_host_allowed(const struct config *c, const char *host)
         return true;
     for (size_t i = 0; i < c->signature_hosts.n; i++)
         if (strcasecmp(c->signature_hosts.v[i], host) == 0)
+            return true;
+    return false;
+}
+
+bool config_api_enabled(const struct config *c, const char *name)
+{
+    if (!c->apis.n)
+        return true;
+    for (size_t i = 0; i < c->apis.n; i++)
+        if (strcmp(c->apis.v[i], name) == 0)
             return true;
     return false;
 }

@@ -79,6 +79,8 @@ struct config {
     char *replay_file;                  /* the local store's table */
     char *replay_store;                 /* "local" or a redis:// URL */
     struct config_list signature_hosts; /* empty: any Host */
+    /* the API front ends served */
+    struct config_list apis; /* empty: every one */
 
     /* logs */
     char *error_log;
@@ -118,6 +120,10 @@ const struct config_key *config_key(const struct config *c,
  * port) is answered here: signature_hosts lists it (case-insensitively), or
  * is empty. */
 bool config_host_allowed(const struct config *c, const char *host);
+
+/* True when the API front end called name is served (apis lists it, or
+ * is empty). */
+bool config_api_enabled(const struct config *c, const char *name);
 
 /* True when key may use instance id (listed, or "*"). */
 bool config_key_allows(const struct config_key *k, const char *id);

@@ -85,3 +85,23 @@ int offsets_plan(enum offsets_strategy s, int64_t value, struct tp *tps,
     }
     return 0;
 }
+
+void offsets_plan_each(const int32_t *parts, const int64_t *values,
+                       size_t nparts, struct tp *tps, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct tp *t = &tps[i];
+        size_t lo = 0, hi = nparts;
+        if (t->err)
+            continue;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (parts[mid] < t->partition)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < nparts && parts[lo] == t->partition)
+            t->target = offsets_clamp(values[lo], t->start, t->end);
+    }
+}

@@ -40,4 +40,11 @@ int64_t offsets_lag(const struct tp *t);
 int offsets_plan(enum offsets_strategy s, int64_t value, struct tp *tps,
                  size_t n, size_t *bad);
 
+/* Strategy 2 with an offset per partition id: every partition of tps with
+ * err == 0 gets values[i] of its id parts[i] (parts ascending, unique),
+ * clamped into [start, end]; a partition whose id is not in parts keeps
+ * its target. */
+void offsets_plan_each(const int32_t *parts, const int64_t *values,
+                       size_t nparts, struct tp *tps, size_t n);
+
 #endif

@@ -36,6 +36,38 @@ size_t core_parts_normalize(int32_t *v, size_t n)
     return m;
 }
 
+struct part_offset {
+    int32_t part;
+    int64_t offset;
+};
+
+static int part_offset_cmp(const void *a, const void *b)
+{
+    int32_t x = ((const struct part_offset *)a)->part;
+    int32_t y = ((const struct part_offset *)b)->part;
+    return (x > y) - (x < y);
+}
+
+int core_parts_sort_offsets(int32_t *parts, int64_t *offsets, size_t n,
+                            int32_t *dup)
+{
+    struct part_offset *v = util_calloc(n ? n : 1, sizeof(*v));
+    int rc = 0;
+    for (size_t i = 0; i < n; i++)
+        v[i] = (struct part_offset){parts[i], offsets[i]};
+    qsort(v, n, sizeof(*v), part_offset_cmp);
+    for (size_t i = 0; i < n; i++) {
+        parts[i] = v[i].part;
+        offsets[i] = v[i].offset;
+        if (i && parts[i] == parts[i - 1] && rc == 0) {
+            *dup = parts[i];
+            rc = -1;
+        }
+    }
+    free(v);
+    return rc;
+}
+
 static bool wanted(const struct core_reset *r, int32_t p)
 {
     return !r->parts ||
@@ -143,8 +175,12 @@ static void audit(struct core_ctx *c, const struct core_reset *r,
     json_object_object_add(line, "action", json_object_new_string(c->action));
     json_object_object_add(line, "strategy",
                            json_object_new_int((int)r->strategy));
-    json_object_object_add(line, strategy_param[r->strategy],
-                           json_object_new_int64(r->value));
+    if (r->offsets)
+        json_object_object_add(line, "per_partition",
+                               json_object_new_boolean(1));
+    else
+        json_object_object_add(line, strategy_param[r->strategy],
+                               json_object_new_int64(r->value));
     json_object_object_add(line, "outcome", json_object_new_string(outcome));
     for (size_t i = 0; i < n; i++) {
         json_object *p = json_object_new_object();
@@ -263,6 +299,8 @@ static int execute(struct core_ctx *c, struct core_reset *r,
         e->partition = tps[bad].partition;
         return core_fail(c, e, CORE_CANNOT_SHIFT, "%s", "");
     }
+    if (r->offsets && r->parts && r->strategy == OFFSETS_ABSOLUTE)
+        offsets_plan_each(r->parts, r->offsets, r->nparts, tps, n);
     r->tps = tps;
     r->n = n;
     if (r->dry_run)

@@ -26,6 +26,8 @@ struct core_reset {
     int32_t *parts; /* only these partition ids (core_parts_normalize); NULL:
                        every partition */
     size_t nparts;
+    int64_t *offsets; /* OFFSETS_ABSOLUTE with parts: parts[i]'s own offset
+                         (value is then unused); NULL: value for all */
     bool dry_run;
     /* the outcome */
     struct tp *tps; /* sorted; target is the committed (or would-be) offset,
@@ -37,6 +39,11 @@ struct core_reset {
 
 /* Sorts v[0..n) and drops repeats; returns the new count. */
 size_t core_parts_normalize(int32_t *v, size_t n);
+
+/* Sorts the pairs (parts[i], offsets[i]) by partition id. Returns 0, or -1
+ * when an id is given twice (*dup is that id). */
+int core_parts_sort_offsets(int32_t *parts, int64_t *offsets, size_t n,
+                            int32_t *dup);
 
 /* Runs r. Returns 0 with r's outcome filled (also when some partitions
  * failed: see their err), or -1 with e: CORE_KAFKA, CORE_GROUP_ACTIVE,

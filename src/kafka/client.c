@@ -242,10 +242,54 @@ struct kafka *kafka_client(const struct config *cfg,
     }
     rd_kafka_set_log_queue(k->rk, NULL); /* to the main queue we poll */
     k->q = rd_kafka_queue_new(k->rk);
+    pthread_mutex_init(&k->reader_lock, NULL);
     clients = util_reallocarray(clients, nclients + 1, sizeof(*clients));
     clients[nclients++] = k;
     log_info("kafka %s: client created", inst->id);
     return k;
+}
+
+rd_kafka_t *kafka_reader(struct kafka *k, char *err, size_t errlen)
+{
+    /* Read up to the high watermark; stop at the log's end (an event, not
+     * a wait); a wanted offset gone from the log is an error event, never
+     * a jump elsewhere; small fetches: one record per partition is read. */
+    static const struct {
+        const char *key, *value;
+    } reader_conf[] = {
+        {"enable.partition.eof", "true"},
+        {"auto.offset.reset", "error"},
+        {"isolation.level", "read_uncommitted"},
+        {"fetch.wait.max.ms", "100"},
+        {"fetch.message.max.bytes", "65536"},
+        {"queued.max.messages.kbytes", "1024"},
+        {"client.id", "ckafka-fcgi-reader"},
+    };
+    char e[512];
+
+    if (k->reader)
+        return k->reader;
+    rd_kafka_conf_t *conf = make_conf(k->inst, err, errlen);
+    if (!conf)
+        return NULL;
+    for (size_t i = 0; i < UTIL_ARRAY_LEN(reader_conf); i++)
+        if (conf_set(conf, reader_conf[i].key, reader_conf[i].value, err,
+                     errlen)) {
+            rd_kafka_conf_destroy(conf);
+            return NULL;
+        }
+    rd_kafka_conf_set_opaque(conf, k);
+    rd_kafka_conf_set_log_cb(conf, log_cb);
+    rd_kafka_conf_set_error_cb(conf, error_cb);
+    k->reader = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, sizeof(e));
+    if (!k->reader) {
+        rd_kafka_conf_destroy(conf);
+        snprintf(err, errlen, "cannot create the Kafka record reader: %s", e);
+        return NULL;
+    }
+    rd_kafka_set_log_queue(k->reader, NULL);
+    log_info("kafka %s: record reader created", k->inst->id);
+    return k->reader;
 }
 
 bool kafka_first_bootstrap(const struct config_instance *inst, char *host,
@@ -259,8 +303,11 @@ bool kafka_first_bootstrap(const struct config_instance *inst, char *host,
 
 void kafka_poll_all(void)
 {
-    for (size_t i = 0; i < nclients; i++)
+    for (size_t i = 0; i < nclients; i++) {
         rd_kafka_poll(clients[i]->rk, 0);
+        if (clients[i]->reader)
+            rd_kafka_poll(clients[i]->reader, 0);
+    }
 }
 
 static void free_topics(struct kafka *k)
@@ -294,6 +341,10 @@ void kafka_close_all(void)
         rd_kafka_queue_destroy(k->q);
         /* The idle group never joined: nothing to leave. */
         rd_kafka_destroy_flags(k->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        if (k->reader)
+            rd_kafka_destroy_flags(k->reader,
+                                   RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        pthread_mutex_destroy(&k->reader_lock);
         free_topics(k);
         free(k);
     }

@@ -9,6 +9,7 @@
 #include "kafka/tp.h"
 
 #include <librdkafka/rdkafka.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,6 +39,12 @@ struct kafka {
      * probe before a request waits its whole timeout. Atomic. */
     int maybe_down;
     const char *bootstrap; /* borrowed from inst */
+
+    /* A second consumer, made on first use, that reads records (their
+     * timestamps) by assigning partitions at chosen offsets; one read at
+     * a time (reader_lock). */
+    rd_kafka_t *reader;
+    pthread_mutex_t reader_lock;
 };
 
 /* Outcome of one attempt of a group call. */
@@ -61,6 +68,10 @@ int16_t kafka_proto_err(rd_kafka_resp_err_t e);
 void kafka_set_err(struct tp *t, rd_kafka_resp_err_t e);
 /* "what: no answer from Kafka in time" into err; returns -1. */
 int kafka_timed_out(const char *what, char *err, size_t errlen);
+/* The record reader of k, created on first use (the instance's
+ * properties, plus partition EOF events and no offset reset). Call with
+ * reader_lock held. Returns NULL with err when librdkafka refuses. */
+rd_kafka_t *kafka_reader(struct kafka *k, char *err, size_t errlen);
 /* Reads the cluster's metadata into the cache. Returns 0, or -1 with err. */
 int kafka_refresh_metadata(struct kafka *k, int64_t deadline, char *err,
                            size_t errlen);

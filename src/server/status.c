@@ -5,7 +5,8 @@
 #include "common/json.h"
 
 #include "ckafka/reply.h"
-#include "ckafka/request.h"
+#include "common/http.h"
+#include "common/params.h"
 #include "common/config.h"
 #include "common/pool.h"
 #include "common/util.h"
@@ -179,7 +180,7 @@ static json_object *render(const struct config *cfg, struct scoreboard *sb,
 }
 
 const char *status_serve(const struct config *cfg, struct scoreboard *sb,
-                         struct replay *replay, const struct request *req,
+                         struct replay *replay, const struct http_request *req,
                          struct pool *pool, const char **body, size_t *len,
                          const char **ctype)
 {
@@ -201,7 +202,17 @@ const char *status_serve(const struct config *cfg, struct scoreboard *sb,
         *len = 5;
         return name;
     }
-    json_object *o = render(cfg, sb, replay, params_get(&req->params, "full"));
+    /* The page's one parameter, `full`; a query that does not decode is
+     * read as none. */
+    struct params q = {0};
+    struct params_limits lim = {(size_t)cfg->max_params,
+                                (size_t)cfg->max_name_length,
+                                (size_t)cfg->max_value_length, false};
+    char err[256];
+    if (params_parse(pool, req->query, strlen(req->query), &lim, &q, err,
+                     sizeof(err)) < 0)
+        q.n = 0;
+    json_object *o = render(cfg, sb, replay, params_get(&q, "full"));
     *body = json_text(pool, o, len);
     json_object_put(o);
     return name;

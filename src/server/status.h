@@ -10,7 +10,7 @@
 struct config;
 struct pool;
 struct replay;
-struct request;
+struct http_request;
 struct scoreboard;
 
 /* True when path is the configured status or ping path. */
@@ -19,7 +19,7 @@ bool status_path_matches(const struct config *cfg, const char *path);
 /* Renders the status page or the ping for req into pool memory (*body,
  * *len, *ctype). Returns the name it is counted under ("status", "ping"). */
 const char *status_serve(const struct config *cfg, struct scoreboard *sb,
-                         struct replay *replay, const struct request *req,
+                         struct replay *replay, const struct http_request *req,
                          struct pool *pool, const char **body, size_t *len,
                          const char **ctype);
 

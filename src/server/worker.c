@@ -7,9 +7,10 @@
  * while a request in flight finishes normally. */
 #include "server/worker.h"
 
-#include "ckafka/dispatch.h"
-#include "ckafka/request.h"
+#include "aliyun/rpc.h"
+#include "ckafka/frontend.h"
 #include "common/config.h"
+#include "common/http.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/pool.h"
@@ -105,7 +106,7 @@ static int drop_privileges(const struct config *cfg)
 /* Reads the POST body, at most max_body bytes kept; the rest is drained so
  * the connection closes cleanly and nginx gets the whole answer. */
 static void read_body(FCGX_Request *fr, struct pool *pool,
-                      const struct config *cfg, struct request_raw *raw)
+                      const struct config *cfg, struct http_request *raw)
 {
     const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
     size_t cap = (size_t)cfg->max_body;
@@ -131,26 +132,75 @@ static void read_body(FCGX_Request *fr, struct pool *pool,
     raw->body_len = n > cap ? cap : n;
 }
 
-static void respond(FCGX_Request *fr, const char *ctype, const char *body,
-                    size_t len)
+/* The API front ends, each owning its paths; the first that owns a path
+ * serves it. CKafka, which owns every path, comes last. */
+static const struct http_frontend *const frontends[] = {
+    &aliyun_frontend,
+    &ckafka_frontend,
+};
+
+bool worker_api_known(const char *name)
 {
-    char head[256];
+    for (size_t i = 0; i < UTIL_ARRAY_LEN(frontends); i++)
+        if (strcmp(frontends[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
+const char *worker_api_names(void)
+{
+    static char names[256];
+    size_t n = 0;
+    for (size_t i = 0; i < UTIL_ARRAY_LEN(frontends) && n < sizeof(names);
+         i++)
+        n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+                              i ? ", " : "", frontends[i]->name);
+    return names;
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+    }
+}
+
+static void respond(FCGX_Request *fr, const struct http_answer *a)
+{
+    char head[512];
     /* libfcgi's FCGX_FPrintF has its own printf without %zu: format here. */
     int n = snprintf(head, sizeof(head),
-                     "Status: 200 OK\r\n"
+                     "Status: %d %s\r\n"
                      "Content-Type: %s\r\n"
                      "Content-Length: %zu\r\n"
-                     "Cache-Control: no-store\r\n"
-                     "\r\n",
-                     ctype, len);
-    FCGX_PutStr(head, n, fr->out);
-    FCGX_PutStr(body, (int)len, fr->out);
+                     "Cache-Control: no-store\r\n",
+                     a->status, reason(a->status), a->content_type, a->len);
+    if (a->request_id_header && a->request_id && n > 0 &&
+        (size_t)n < sizeof(head))
+        n += snprintf(head + n, sizeof(head) - (size_t)n, "%s: %s\r\n",
+                      a->request_id_header, a->request_id);
+    if (n < 0 || (size_t)n + 3 > sizeof(head))
+        n = (int)sizeof(head) - 3;
+    memcpy(head + n, "\r\n", 3);
+    FCGX_PutStr(head, n + 2, fr->out);
+    FCGX_PutStr(a->body, (int)a->len, fr->out);
 }
 
 /* One JSON object per line: every field is quoted properly whatever a
  * client put in a group name. */
-static void access_line(struct pool *pool, const struct request *req,
-                        const struct action_ctx *c, int code, int64_t us)
+static void access_line(struct pool *pool, const struct http_request *req,
+                        const struct http_answer *a, int64_t us)
 {
     char ts[40];
     if (!log_access_enabled())
@@ -158,20 +208,22 @@ static void access_line(struct pool *pool, const struct request *req,
     json_object *o = json_object_new_object();
     log_timestamp(ts, sizeof(ts));
     json_object_object_add(o, "time", json_object_new_string(ts));
-    json_object_object_add(
-        o, "client", json_object_new_string(req->client ? req->client : ""));
+    json_object_object_add(o, "client", json_object_new_string(req->client));
     json_object_object_add(o, "pid", json_object_new_int((int)getpid()));
-    json_object_object_add(
-        o, "method", json_object_new_string(req->method ? req->method : ""));
-    json_object_object_add(o, "path",
-                           json_object_new_string(req->path ? req->path : ""));
+    json_object_object_add(o, "method", json_object_new_string(req->method));
+    json_object_object_add(o, "path", json_object_new_string(req->path));
+    json_object_object_add(o, "api",
+                           json_object_new_string(a->api ? a->api : ""));
     json_object_object_add(o, "action",
-                           json_object_new_string(c->action ? c->action : ""));
-    json_object_object_add(o, "instance",
-                           json_object_new_string(c->inst ? c->inst->id : ""));
+                           json_object_new_string(a->action ? a->action : ""));
+    json_object_object_add(
+        o, "instance", json_object_new_string(a->instance ? a->instance : ""));
     json_object_object_add(o, "group",
-                           json_object_new_string(c->group ? c->group : ""));
-    json_object_object_add(o, "code", json_object_new_int(code));
+                           json_object_new_string(a->group ? a->group : ""));
+    json_object_object_add(o, "code",
+                           a->code_text ? json_object_new_string(a->code_text)
+                                        : json_object_new_int(a->code));
+    json_object_object_add(o, "status", json_object_new_int(a->status));
     json_object_object_add(o, "ms", ms_json(us));
     size_t n;
     log_access("%s", json_text(pool, o, &n));
@@ -184,75 +236,86 @@ static void note(void *slot, const char *action, const char *instance,
     scoreboard_note(slot, action, instance, group);
 }
 
+static const char *param_or(FCGX_Request *fr, const char *name,
+                            const char *dflt)
+{
+    const char *v = FCGX_GetParam(name, fr->envp);
+    return v ? v : dflt;
+}
+
 /* One request from accept to the last byte of the answer. */
 static void serve(const struct worker_env *env, FCGX_Request *fr,
                   struct pool *pool, struct sb_slot *slot)
 {
-    struct request_raw raw = {0};
-    struct request req;
-    struct action_ctx c = {0};
-    const char *body;
-    size_t len;
+    struct http_request req = {0};
+    struct http_answer a = {0};
+    struct http_env henv = {0};
 
-    c.cfg = env->cfg;
-    c.replay = env->replay;
-    c.locks = env->locks;
-    c.pool = pool;
-    c.req = &req;
-    c.params = &req.params;
-    c.started_us = util_mono_us();
-    c.note = note;
-    c.note_arg = slot;
+    henv.cfg = env->cfg;
+    henv.replay = env->replay;
+    henv.locks = env->locks;
+    henv.started_us = util_mono_us();
+    henv.note = note;
+    henv.note_arg = slot;
     scoreboard_note(slot, "", "", "");
     core_trace_reset();
 
-    raw.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
-    raw.host = FCGX_GetParam("HTTP_HOST", fr->envp);
-    /* The path: DOCUMENT_URI from the shipped nginx snippet (the query is
-     * not sent twice), else REQUEST_URI up to '?' (other web servers). */
-    raw.uri = FCGX_GetParam("DOCUMENT_URI", fr->envp);
-    if (!raw.uri || !*raw.uri)
-        raw.uri = FCGX_GetParam("REQUEST_URI", fr->envp);
-    raw.script_name = FCGX_GetParam("SCRIPT_NAME", fr->envp);
-    raw.query = FCGX_GetParam("QUERY_STRING", fr->envp);
-    raw.content_type = FCGX_GetParam("CONTENT_TYPE", fr->envp);
-    raw.client = FCGX_GetParam("REMOTE_ADDR", fr->envp);
-    if (raw.method && strcmp(raw.method, "POST") == 0)
-        read_body(fr, pool, env->cfg, &raw);
+    req.method = param_or(fr, "REQUEST_METHOD", "");
+    req.host = param_or(fr, "HTTP_HOST", "");
+    req.path = http_path(pool, FCGX_GetParam("DOCUMENT_URI", fr->envp),
+                         FCGX_GetParam("REQUEST_URI", fr->envp),
+                         FCGX_GetParam("SCRIPT_NAME", fr->envp));
+    req.query = param_or(fr, "QUERY_STRING", "");
+    req.content_type = FCGX_GetParam("CONTENT_TYPE", fr->envp);
+    req.client = param_or(fr, "REMOTE_ADDR", "");
+    req.body_announced = -1;
+    req.envp = fr->envp;
+    if (strcmp(req.method, "POST") == 0 || strcmp(req.method, "PUT") == 0)
+        read_body(fr, pool, env->cfg, &req);
 
-    if (request_parse(pool, &raw, env->cfg, &req, &c.reply) == REPLY_OK) {
-        if (status_path_matches(env->cfg, req.path)) {
-            const char *ctype;
-            c.action = status_serve(env->cfg, env->sb, env->replay, &req, pool,
-                                    &body, &len, &ctype);
-            respond(fr, ctype, body, len);
-            goto done;
+    if (status_path_matches(env->cfg, req.path)) {
+        a.status = 200;
+        a.action = status_serve(env->cfg, env->sb, env->replay, &req, pool,
+                                &a.body, &a.len, &a.content_type);
+    } else {
+        for (size_t i = 0; i < UTIL_ARRAY_LEN(frontends); i++)
+            if (config_api_enabled(env->cfg, frontends[i]->name) &&
+                frontends[i]->owns(req.path)) {
+                frontends[i]->serve(&henv, &req, pool, &a);
+                break;
+            }
+        if (!a.content_type) {
+            /* Every front end owning this path is switched off. */
+            static const char gone[] = "no API is served on this path\n";
+            a.status = 404;
+            a.content_type = "text/plain; charset=utf-8";
+            a.body = gone;
+            a.len = sizeof(gone) - 1;
+            a.failed = true;
+            a.code_text = "not-served";
         }
-        dispatch(&c);
     }
-    body = reply_render(pool, &c.reply, &len);
-    respond(fr, "application/json; charset=utf-8", body, len);
-done:;
-    int64_t us = util_mono_us() - c.started_us;
-    int code = reply_code(c.reply.status);
-    const char *inst = c.inst ? c.inst->id : NULL;
-    scoreboard_record(env->sb, scoreboard_action_index(c.action), us, code != 0,
-                      inst, c.reply.status == REPLY_KAFKA);
+    respond(fr, &a);
+
+    int64_t us = util_mono_us() - henv.started_us;
+    scoreboard_record(env->sb, scoreboard_action_index(a.action), us,
+                      a.failed, a.instance, a.kafka_failed);
     if (env->cfg->slowlog_ms && us >= env->cfg->slowlog_ms * 1000) {
         char calls[1024];
         core_trace_format(calls, sizeof(calls));
-        log_warn("slow request: %.1f ms action=%s instance=%s group=%s "
-                 "code=%d; Kafka calls: %s",
-                 (double)us / 1000.0, c.action ? c.action : "-",
-                 inst ? inst : "-", c.group ? c.group : "-", code,
+        log_warn("slow request: %.1f ms api=%s action=%s instance=%s "
+                 "group=%s code=%s; Kafka calls: %s",
+                 (double)us / 1000.0, a.api ? a.api : "-",
+                 a.action ? a.action : "-", a.instance ? a.instance : "-",
+                 a.group ? a.group : "-",
+                 a.code_text ? a.code_text : pool_printf(pool, "%d", a.code),
                  *calls ? calls : "none");
     }
-    access_line(pool, &req, &c, code, us);
-    if (code == reply_code(REPLY_INTERNAL) || c.reply.status == REPLY_KAFKA)
-        log_warn("%s on %s (group %s): %s", c.action ? c.action : "request",
-                 inst ? inst : "-", c.group ? c.group : "-",
-                 reply_message(pool, &c.reply));
-    reply_clear(&c.reply);
+    access_line(pool, &req, &a, us);
+    if (a.problem)
+        log_warn("%s on %s (group %s): %s", a.action ? a.action : "request",
+                 a.instance ? a.instance : "-", a.group ? a.group : "-",
+                 a.problem);
 }
 
 void worker_main(const struct worker_env *env)

@@ -4,6 +4,7 @@
 #ifndef CKAFKA_WORKER_H
 #define CKAFKA_WORKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,12 @@ struct worker_env {
     int slot;
     pid_t master; /* the process that forked it */
 };
+
+/* True when name is one of the API front ends (the `apis` key). */
+bool worker_api_known(const char *name);
+
+/* The front ends' names, "a, b" (static). */
+const char *worker_api_names(void);
 
 /* Runs the worker in the current (freshly forked) process; never returns.
  * Exit status: 0 after a stop, WORKER_EXIT_RECYCLED after max_requests,

@@ -4,7 +4,7 @@
  * key, as an unknown SecretId is. Must never crash, leak or trip a
  * sanitizer; a NULL key must never verify. */
 #include "ckafka/auth.h"
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "common/pool.h"
 
 #include <stdlib.h>

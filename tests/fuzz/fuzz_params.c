@@ -3,7 +3,7 @@
  * string to sign. Must never crash, leak or trip a sanitizer, whatever the
  * bytes. */
 #include "ckafka/auth.h"
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "common/pool.h"
 
 #include <stddef.h>

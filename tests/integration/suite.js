@@ -8,12 +8,14 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
-// The legacy Node SDK, pinned by package-lock.json, installed under the
-// build directory (the source tree may be read-only, as in distcheck).
+// The Node SDKs (the legacy Tencent one, Aliyun's pop-core), pinned by
+// package-lock.json, installed under the build directory (the source tree
+// may be read-only, as in distcheck).
 const nodeDir = path.join(process.env.CKAFKA_BUILDDIR || path.resolve(__dirname, '../..'), 'tests', 'node');
 const lock = fs.readFileSync(path.join(__dirname, 'package-lock.json'));
 const stamp = path.join(nodeDir, 'package-lock.json');
 if (!fs.existsSync(path.join(nodeDir, 'node_modules', 'qcloudapi-sdk')) ||
+    !fs.existsSync(path.join(nodeDir, 'node_modules', '@alicloud', 'pop-core')) ||
     !fs.existsSync(stamp) || !lock.equals(fs.readFileSync(stamp))) {
   fs.mkdirSync(nodeDir, { recursive: true });
   fs.copyFileSync(path.join(__dirname, 'package.json'), path.join(nodeDir, 'package.json'));
@@ -25,18 +27,23 @@ if (!fs.existsSync(path.join(nodeDir, 'node_modules', 'qcloudapi-sdk')) ||
 }
 process.env.CKAFKA_NODE_MODULES = path.join(nodeDir, 'node_modules');
 
-// The legacy Python SDK, pinned by hash in requirements.txt, in a venv under
-// the build directory (Debian's python3; install-deps adds python3-venv).
+// The Python SDKs, pinned by hash in requirements.txt (what their source
+// distributions need to build first, from requirements-build.txt), in a venv
+// under the build directory (Debian's python3; install-deps adds
+// python3-venv).
 const pyDir = path.join(nodeDir, '..', 'python');
-const reqs = fs.readFileSync(path.join(__dirname, 'requirements.txt'));
-const pyStamp = path.join(pyDir, 'requirements.txt');
+const reqFiles = ['requirements-build.txt', 'requirements.txt'].map((f) => path.join(__dirname, f));
+const reqs = Buffer.concat(reqFiles.map((f) => fs.readFileSync(f)));
+const pyStamp = path.join(pyDir, 'requirements.stamp');
 if (!fs.existsSync(pyStamp) || !reqs.equals(fs.readFileSync(pyStamp))) {
   const py = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   fs.rmSync(pyDir, { recursive: true, force: true });
   execFileSync(py, ['-m', 'venv', pyDir], { stdio: ['ignore', 2, 2] });
-  execFileSync(path.join(pyDir, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check',
-    '--no-build-isolation', '--require-hashes', '-r', path.join(__dirname, 'requirements.txt')], { stdio: ['ignore', 2, 2] });
-  fs.copyFileSync(path.join(__dirname, 'requirements.txt'), pyStamp);
+  for (const f of reqFiles) {
+    execFileSync(path.join(pyDir, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check',
+      '--no-build-isolation', '--require-hashes', '-r', f], { stdio: ['ignore', 2, 2] });
+  }
+  fs.writeFileSync(pyStamp, reqs);
 }
 process.env.CKAFKA_PYTHON = path.join(pyDir, 'bin', 'python');
 

@@ -71,7 +71,7 @@ test('slowlog_threshold: slow requests are logged with each Kafka call and its t
   a.success(await env.signedGet(srv, { group: w.group, 'topics.0': w.topic }));
   await env.signedGet(srv, { Action: 'SetGroupOffset', group: w.group, 'topics.0': w.topic, strategy: 1, timestamp: -2 });
   const log = srv.log('error.log');
-  a.match(log, new RegExp(`slow request: [0-9.]+ ms action=GetGroupOffsets instance=${env.INSTANCE} group=${w.group} code=0; Kafka calls: .*ListOffsets\\(end\\) [0-9.]+ ms.*OffsetFetch [0-9.]+ ms`));
+  a.match(log, new RegExp(`slow request: [0-9.]+ ms api=ckafka action=GetGroupOffsets instance=${env.INSTANCE} group=${w.group} code=0; Kafka calls: .*ListOffsets\\(end\\) [0-9.]+ ms.*OffsetFetch [0-9.]+ ms`));
   a.match(log, /slow request: .*action=SetGroupOffset .*DescribeGroups [0-9.]+ ms.*ListOffsets\(start\) [0-9.]+ ms.*OffsetCommit [0-9.]+ ms/);
 });
 

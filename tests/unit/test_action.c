@@ -4,7 +4,7 @@
 #include "unit.h"
 
 #include "ckafka/action.h"
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "common/config.h"
 #include "common/pool.h"
 #include "common/util.h"
@@ -72,7 +72,7 @@ static void core_errors_map_to_codes(void **state)
 static const char *names(struct pool *p, const char *query, bool bare,
                          size_t max, enum reply_status *st)
 {
-    struct params_limits lim = {100, 100, 100};
+    struct params_limits lim = {100, 100, 100, true};
     struct params params;
     char err[256];
     assert_int_equal(

@@ -4,7 +4,7 @@
 #include "unit.h"
 
 #include "ckafka/auth.h"
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "common/pool.h"
 #include "common/util.h"
 
@@ -132,7 +132,7 @@ static void rebuild(const char *sts, const char *sig, struct req *r)
 static const char *sts_of(struct pool *pool, const struct req *r,
                           struct params *ps)
 {
-    static const struct params_limits lim = {1000, 256, 4096};
+    static const struct params_limits lim = {1000, 256, 4096, true};
     char err[256];
     if (params_parse(pool, r->query, strlen(r->query), &lim, ps, err,
                      sizeof(err)) < 0)
@@ -218,7 +218,7 @@ static void at_values_left_out_under_post_only(void **state)
     struct pool *pool = pool_new();
     struct params ps;
     char err[128];
-    const struct params_limits lim = {100, 64, 256};
+    const struct params_limits lim = {100, 64, 256, true};
     const char *q = "Action=X&file=%40%2Fetc%2Fpasswd&b=1&Signature=s";
     (void)state;
     assert_int_equal(
@@ -235,7 +235,7 @@ static void at_values_signed_either_way_under_post(void **state)
     struct pool *pool = pool_new();
     struct params ps;
     char err[128], without[AUTH_SIG_MAX], with[AUTH_SIG_MAX];
-    const struct params_limits lim = {100, 64, 256};
+    const struct params_limits lim = {100, 64, 256, true};
     const char *q = "Action=X&file=%40f&Version=3&b=1&Signature=s";
     (void)state;
     assert_int_equal(
@@ -273,7 +273,7 @@ static void unknown_and_empty_parameters_are_signed(void **state)
     struct pool *pool = pool_new();
     struct params ps;
     char err[128];
-    const struct params_limits lim = {100, 64, 256};
+    const struct params_limits lim = {100, 64, 256, true};
     const char *q = "Region=&Token=tok&Version=2017-03-12&RequestSource=x&"
                     "RequestClient=SDK_PHP_2.0.9&Signature=s&Action=A";
     (void)state;
@@ -291,7 +291,7 @@ static void eleven_elements_sort_bytewise(void **state)
     struct pool *pool = pool_new();
     struct params ps;
     char err[128], q[512] = "Signature=s";
-    const struct params_limits lim = {100, 64, 256};
+    const struct params_limits lim = {100, 64, 256, true};
     (void)state;
     for (int i = 0; i < 12; i++) {
         char e[32];

@@ -147,6 +147,39 @@ static void partitions_normalized(void **state)
     assert_int_equal(core_parts_normalize(v, 0), 0);
 }
 
+/* Offsets per partition id (Aliyun's ResetType offset): each partition its
+ * own value, clamped; partitions not named keep their target. */
+static void offsets_per_partition(void **state)
+{
+    int32_t parts[] = {2, 0, 1};
+    int64_t offs[] = {7, 50, 3};
+    int32_t dup = -1;
+    (void)state;
+    assert_int_equal(core_parts_sort_offsets(parts, offs, 3, &dup), 0);
+    assert_int_equal(parts[0], 0);
+    assert_int_equal(offs[0], 50);
+    assert_int_equal(parts[1], 1);
+    assert_int_equal(offs[1], 3);
+    assert_int_equal(parts[2], 2);
+    assert_int_equal(offs[2], 7);
+
+    struct tp t[4] = {mk(4, 0, 10, -1), mk(4, 5, 10, -1), mk(4, 0, 10, -1),
+                      mk(4, 0, 10, -1)};
+    for (int i = 0; i < 4; i++)
+        t[i].partition = i;
+    t[3].target = 99;
+    offsets_plan_each(parts, offs, 3, t, 4);
+    assert_int_equal(t[0].target, 10); /* 50 clamped to the log end */
+    assert_int_equal(t[1].target, 5);  /* 3 clamped to the log start */
+    assert_int_equal(t[2].target, 7);
+    assert_int_equal(t[3].target, 99); /* not named: untouched */
+
+    int32_t twice[] = {1, 0, 1};
+    int64_t o2[] = {1, 2, 3};
+    assert_int_equal(core_parts_sort_offsets(twice, o2, 3, &dup), -1);
+    assert_int_equal(dup, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +190,7 @@ int main(void)
         cmocka_unit_test(shift_without_commit_refuses_all),
         cmocka_unit_test(ordering),
         cmocka_unit_test(partitions_normalized),
+        cmocka_unit_test(offsets_per_partition),
     };
     return cmocka_run_group_tests_name("offsets", tests, NULL, NULL);
 }

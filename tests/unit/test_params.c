@@ -3,14 +3,14 @@
  * parameter. */
 #include "unit.h"
 
-#include "ckafka/params.h"
+#include "common/params.h"
 #include "common/pool.h"
 #include "common/util.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const struct params_limits lim = {100, 64, 256};
+static const struct params_limits lim = {100, 64, 256, true};
 
 static int parse(struct pool *p, const char *s, struct params *out, char *err)
 {
@@ -141,7 +141,7 @@ static void limits(void **state)
     struct pool *p = pool_new();
     struct params ps;
     char err[256], buf[4096];
-    struct params_limits small = {3, 8, 5};
+    struct params_limits small = {3, 8, 5, true};
     (void)state;
     assert_int_equal(
         params_parse(p, "a=1&b=2&c=3", 11, &small, &ps, err, sizeof(err)), 0);

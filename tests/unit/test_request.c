@@ -4,6 +4,7 @@
 
 #include "ckafka/request.h"
 #include "common/config.h"
+#include "common/http.h"
 #include "common/pool.h"
 
 #include <string.h>
@@ -33,9 +34,9 @@ static void get_reads_the_query(void **state)
     struct pool *p = pool_new();
     struct request req;
     struct reply r = {0};
-    struct request_raw raw = {.method = "GET",
+    struct http_request raw = {.method = "GET",
                               .host = "127.0.0.1:8080",
-                              .uri = "/v2/index.php?Action=A&x=%20",
+                              .path = "/v2/index.php",
                               .query = "Action=A&x=%20",
                               .client = "10.0.0.1",
                               .body_announced = -1};
@@ -55,8 +56,8 @@ static void post_reads_the_body_only(void **state)
     struct request req;
     struct reply r = {0};
     const char *body = "Action=B&y=1";
-    struct request_raw raw = {.method = "POST",
-                              .uri = "/v2/index.php?Action=A&z=1",
+    struct http_request raw = {.method = "POST",
+                              .path = "/v2/index.php",
                               .query = "Action=A&z=1",
                               .content_type =
                                   "application/x-www-form-urlencoded; "
@@ -82,21 +83,21 @@ static void refusals(void **state)
     struct pool *p = pool_new();
     struct request req;
     struct reply r = {0};
-    struct request_raw raw = {.method = "PUT", .uri = "/v2/index.php"};
+    struct http_request raw = {.method = "PUT", .path = "/v2/index.php"};
     (void)state;
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
     assert_non_null(strstr(r.detail, "PUT"));
     assert_string_equal(req.path, "/v2/index.php"); /* for the access log */
 
-    raw = (struct request_raw){
-        .method = "POST", .uri = "/v2/index.php", .body_too_large = true};
+    raw = (struct http_request){
+        .method = "POST", .path = "/v2/index.php", .body_too_large = true};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
     assert_non_null(strstr(r.detail, "1024 bytes"));
 
-    raw = (struct request_raw){.method = "POST",
-                               .uri = "/v2/index.php",
+    raw = (struct http_request){.method = "POST",
+                               .path = "/v2/index.php",
                                .content_type = "multipart/form-data; b=x",
                                .body = "",
                                .body_len = 0};
@@ -104,33 +105,19 @@ static void refusals(void **state)
                      REPLY_PARAM_INVALID);
     assert_non_null(strstr(r.detail, "multipart/form-data"));
 
-    raw = (struct request_raw){.method = "POST",
-                               .uri = "/v2/index.php",
+    raw = (struct http_request){.method = "POST",
+                               .path = "/v2/index.php",
                                .content_type = "application/json",
                                .body = "{}",
                                .body_len = 2};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
 
-    raw = (struct request_raw){
-        .method = "GET", .uri = "/v2/index.php?a=%", .query = "a=%"};
+    raw = (struct http_request){
+        .method = "GET", .path = "/v2/index.php", .query = "a=%"};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
     assert_non_null(strstr(r.detail, "parameter a"));
-    pool_free(p);
-}
-
-static void path_without_request_uri(void **state)
-{
-    struct pool *p = pool_new();
-    struct request req;
-    struct reply r = {0};
-    struct request_raw raw = {
-        .method = "GET", .script_name = "/v2/index.php", .query = ""};
-    (void)state;
-    assert_int_equal(request_parse(p, &raw, cfg, &req, &r), REPLY_OK);
-    assert_string_equal(req.path, "/v2/index.php");
-    assert_int_equal(req.params.n, 0);
     pool_free(p);
 }
 
@@ -140,7 +127,6 @@ int main(void)
         cmocka_unit_test(get_reads_the_query),
         cmocka_unit_test(post_reads_the_body_only),
         cmocka_unit_test(refusals),
-        cmocka_unit_test(path_without_request_uri),
     };
     return cmocka_run_group_tests_name("request", tests, setup, teardown);
 }

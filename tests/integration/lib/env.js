@@ -328,6 +328,16 @@ const tools = {
       },
     };
   },
+  // The timestamp of the record at offset, as kafka-console-consumer
+  // prints it (CreateTime:ms).
+  async recordTime(boot, topic, partition, offset) {
+    const out = await tools.run('console-consumer', ['--bootstrap-server', boot, '--topic', topic,
+      '--partition', String(partition), '--offset', String(offset), '--max-messages', '1',
+      '--timeout-ms', '30000', '--property', 'print.timestamp=true']);
+    const m = /(?:CreateTime|LogAppendTime):(-?\d+)/.exec(out);
+    if (!m) throw new Error(`console-consumer printed no timestamp: ${out}`);
+    return Number(m[1]);
+  },
   async deleteRecords(boot, topic, partition, offset) {
     const f = path.join(TMP, `${uniq('delete')}.json`);
     fs.writeFileSync(f, JSON.stringify({ partitions: [{ topic, partition, offset }], version: 1 }));
@@ -580,6 +590,83 @@ async function pyCall(srv, action, params, o = {}) {
   return JSON.parse(r.stdout);
 }
 
+// One request through one of Aliyun's Python SDKs (lib/aliyun_call.py):
+// o.sdk 'core' (aliyun-python-sdk-core, RPC v1) or 'tea' (V3, or RPC v1
+// with o.signature 'v1'); o.method, o.timestamp, o.nonce, o.accessKeyId,
+// o.accessKeySecret. params use the wire names; InstanceId defaults to the
+// test instance. Returns {ok, body} or {ok: false, status, code, message,
+// requestId, exception}.
+async function aliyunPy(srv, action, params, o = {}) {
+  const req = {
+    sdk: o.sdk || 'core',
+    signature: o.signature || 'v3',
+    method: o.method,
+    endpoint: srv.host,
+    accessKeyId: o.accessKeyId || SECRET_ID,
+    accessKeySecret: o.accessKeySecret || SECRET_KEY,
+    action,
+    params: { InstanceId: INSTANCE, RegionId: 'cn-hangzhou', ...params },
+    timestamp: o.timestamp,
+    nonce: o.nonce,
+  };
+  const r = await run(process.env.CKAFKA_PYTHON, [path.join(__dirname, 'aliyun_call.py')], { input: JSON.stringify(req) });
+  if (r.code !== 0) throw new Error(`aliyun python SDK: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// One request through npm @alicloud/pop-core (RPC v1; GET, or POST with
+// the form body). Returns {ok, body} or {ok: false, code, message, data}.
+async function aliyunPop(srv, action, params, o = {}) {
+  const RPCClient = require(path.join(process.env.CKAFKA_NODE_MODULES, '@alicloud', 'pop-core')).RPCClient;
+  const client = new RPCClient({
+    accessKeyId: o.accessKeyId || SECRET_ID,
+    accessKeySecret: o.accessKeySecret || SECRET_KEY,
+    endpoint: `http://${srv.host}`,
+    apiVersion: '2019-09-16',
+  });
+  try {
+    const body = await client.request(action, { InstanceId: INSTANCE, RegionId: 'cn-hangzhou', ...params },
+      { method: o.method || 'GET', timeout: 60000 });
+    return { ok: true, body };
+  } catch (e) {
+    return { ok: false, code: e.code, message: e.message, data: e.data };
+  }
+}
+
+// RFC 3986 as Aliyun's signature wants it.
+function aliyunEncode(s) {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+// A raw RPC v1 request, signed here (the test's own implementation of the
+// algorithm): params as given (Action, Version, Format... included unless
+// o.bare), o.method GET or POST (the form body), o.sign false to send it
+// unsigned. Returns {status, headers, body} as received.
+async function aliyunRaw(srv, params, o = {}) {
+  const all = o.bare ? { ...params } : {
+    AccessKeyId: o.accessKeyId || SECRET_ID,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SignatureNonce: crypto.randomBytes(16).toString('hex'),
+    Timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    Version: '2019-09-16',
+    InstanceId: INSTANCE,
+    ...params,
+  };
+  for (const k of Object.keys(all)) if (all[k] === undefined) delete all[k];
+  const method = o.method || 'GET';
+  const canon = Object.keys(all).sort().map((k) => `${aliyunEncode(k)}=${aliyunEncode(String(all[k]))}`).join('&');
+  if (o.sign !== false) {
+    const sts = `${method}&${aliyunEncode('/')}&${aliyunEncode(canon)}`;
+    all.Signature = crypto.createHmac('sha1', `${o.accessKeySecret || SECRET_KEY}&`).update(sts).digest('base64');
+  }
+  const q = Object.keys(all).map((k) => `${aliyunEncode(k)}=${aliyunEncode(String(all[k]))}`).join('&');
+  if (method === 'POST') {
+    return httpRequest(`${srv.url}/`, { method, body: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  }
+  return httpRequest(`${srv.url}/?${q}`, { method });
+}
+
 // A small CA of the test run and a certificate it signs for 127.0.0.1 and
 // localhost (made once): {ca, cert, key}.
 let testTls = null;
@@ -758,7 +845,7 @@ module.exports = {
   sleep, uniq, run, sh, freePort, waitFor, mkdir,
   broker, startBroker, kfix, tools,
   startServer, checkSanitizers, sharedServer, stopSharedServer, portFree,
-  pyCall, httpsServer, tlsFiles,
+  pyCall, httpsServer, tlsFiles, aliyunPy, aliyunPop, aliyunRaw,
   sdkCall, signedQuery, commonParams, freshNonce, httpRequest, httpGet, wget, curl,
   signedGet, load, status,
   children, killAll,

@@ -1,6 +1,7 @@
 /* params.h - application/x-www-form-urlencoded decoding into a sorted,
  * duplicate-free parameter list; `name.N` arrays; strict int64 values.
- * Pure: no I/O, no global state; all memory comes from the request pool. */
+ * Shared by the front ends. Pure: no I/O, no global state; all memory comes
+ * from the request pool. */
 #ifndef CKAFKA_PARAMS_H
 #define CKAFKA_PARAMS_H
 
@@ -12,7 +13,8 @@ struct pool;
 
 /* One decoded parameter. Lifetime: request (pool). */
 struct param {
-    const char *name;  /* decoded, every '_' read as '.' (contract 1) */
+    const char *name;  /* decoded (with underscore_is_dot, every '_' read
+                          as '.': CKafka contract 1) */
     const char *value; /* decoded; valid UTF-8 without NUL */
 };
 
@@ -27,6 +29,7 @@ struct params_limits {
     size_t max_params;    /* number of name=value pairs */
     size_t max_name_len;  /* bytes, decoded */
     size_t max_value_len; /* bytes, decoded */
+    bool underscore_is_dot; /* read '_' in names as '.' (CKafka) */
 };
 
 /* Decodes data[0..len) ("a=1&b=x+y&c=%41"). Empty pairs ("&&") and pairs with

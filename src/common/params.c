@@ -1,7 +1,7 @@
 /* params.c - the decoding rules of contract section 1, and nothing else: it
  * knows no parameter by name, no action and no reply code. Callers turn its
  * -1 into the API's 4000 with the message it wrote. */
-#include "ckafka/params.h"
+#include "common/params.h"
 
 #include "common/pool.h"
 #include "common/util.h"
@@ -112,9 +112,10 @@ int params_parse(struct pool *pool, const char *data, size_t len,
                      util_utf8_cut(name, 32), name, lim->max_name_len);
             return -1;
         }
-        for (char *c = name; *c; c++)
-            if (*c == '_')
-                *c = '.';
+        if (lim->underscore_is_dot)
+            for (char *c = name; *c; c++)
+                if (*c == '_')
+                    *c = '.';
         if (eq) {
             if (decode(pool, eq + 1, (size_t)(e - eq - 1), &value, &vlen) < 0 ||
                 !util_utf8_valid(value, vlen)) {
@@ -145,8 +146,10 @@ int params_parse(struct pool *pool, const char *data, size_t len,
     for (size_t i = 1; i < n; i++) {
         if (strcmp(v[i - 1].name, v[i].name) == 0) {
             snprintf(err, errlen,
-                     "parameter %s is given more than once ('_' and '.' in "
-                     "names are the same)",
+                     lim->underscore_is_dot
+                         ? "parameter %s is given more than once ('_' and "
+                           "'.' in names are the same)"
+                         : "parameter %s is given more than once",
                      v[i].name);
             return -1;
         }
