@@ -49,6 +49,15 @@ static enum aliyun_status offsets_json(struct aliyun_ctx *c, const char *text,
     json_object *a = json_tokener_parse_verbose(text, &jerr);
     enum aliyun_status st = ALIYUN_OK;
 
+    /* The legacy SDK's set_Offsets json.dumps what it is given: a caller
+     * who passes the documented string sends it encoded twice. */
+    if (a && json_object_is_type(a, json_type_string)) {
+        json_object *inner =
+            json_tokener_parse_verbose(json_object_get_string(a), &jerr);
+        json_object_put(a);
+        a = inner;
+    }
+
     if (!a || !json_object_is_type(a, json_type_array) ||
         !json_object_array_length(a)) {
         st = aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Offsets",

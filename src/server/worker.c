@@ -278,14 +278,15 @@ static void serve(const struct worker_env *env, FCGX_Request *fr,
         a.action = status_serve(env->cfg, env->sb, env->replay, &req, pool,
                                 &a.body, &a.len, &a.content_type);
     } else {
+        /* The front end that owns the path serves it, if it is on. */
         for (size_t i = 0; i < UTIL_ARRAY_LEN(frontends); i++)
-            if (config_api_enabled(env->cfg, frontends[i]->name) &&
-                frontends[i]->owns(req.path)) {
-                frontends[i]->serve(&henv, &req, pool, &a);
+            if (frontends[i]->owns(req.path)) {
+                if (config_api_enabled(env->cfg, frontends[i]->name))
+                    frontends[i]->serve(&henv, &req, pool, &a);
                 break;
             }
         if (!a.content_type) {
-            /* Every front end owning this path is switched off. */
+            /* The API of this path is switched off (apis). */
             static const char gone[] = "no API is served on this path\n";
             a.status = 404;
             a.content_type = "text/plain; charset=utf-8";

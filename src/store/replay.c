@@ -86,8 +86,10 @@ static bool live(const struct replay_entry *e, int64_t now, int64_t window)
     return e->ts != 0 && now - (int64_t)e->ts <= window;
 }
 
-/* Inserts (h1, h2, ts) unless a live entry has it. The caller holds the
- * lock (or owns the table alone). */
+/* Inserts (h1, h2) dated ts unless a live entry has that key (whatever its
+ * date: an identity without a Timestamp in it, such as Aliyun's key and
+ * nonce, is used once within the window). The caller holds the lock (or
+ * owns the table alone). */
 static enum replay_result insert(struct replay_shared *sh, uint64_t h1,
                                  uint32_t h2, uint32_t ts, int64_t now,
                                  int64_t window)
@@ -105,7 +107,7 @@ static enum replay_result insert(struct replay_shared *sh, uint64_t h1,
             if (!live(e, now, window))
                 continue;
             used[b]++;
-            if (e->h1 == h1 && e->h2 == h2 && e->ts == ts)
+            if (e->h1 == h1 && e->h2 == h2)
                 return REPLAY_SEEN;
         }
     }

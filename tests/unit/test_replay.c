@@ -175,6 +175,29 @@ static void same_nonce_other_signature_is_another_request(void **state)
     replay_destroy(r);
 }
 
+/* Aliyun's identity is the key and the nonce: used once within the window
+ * whatever the Timestamp of each use; remembered from the first one. */
+static void identity_without_timestamp(void **state)
+{
+    char err[128];
+    struct replay *r = replay_open(NULL, 1024, NULL, err, sizeof(err));
+    (void)state;
+    const char *const id[] = {"aliyun", "LTAIkey", "nonce-1"};
+    assert_int_equal(replay_check(r, id, 3, NOW, NOW, 900, err, sizeof(err)),
+                     REPLAY_FRESH);
+    assert_int_equal(
+        replay_check(r, id, 3, NOW + 5, NOW + 5, 900, err, sizeof(err)),
+        REPLAY_SEEN);
+    assert_int_equal(
+        replay_check(r, id, 3, NOW - 600, NOW, 900, err, sizeof(err)),
+        REPLAY_SEEN);
+    /* Forgotten once the first use's Timestamp is out of the window. */
+    assert_int_equal(replay_check(r, id, 3, NOW + 901, NOW + 901, 900, err,
+                                  sizeof(err)),
+                     REPLAY_FRESH);
+    replay_destroy(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +207,7 @@ int main(void)
         cmocka_unit_test(shared_across_processes),
         cmocka_unit_test(survives_a_restart_and_a_resize),
         cmocka_unit_test(same_nonce_other_signature_is_another_request),
+        cmocka_unit_test(identity_without_timestamp),
     };
     return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
 }

@@ -641,7 +641,8 @@ function aliyunEncode(s) {
 // A raw RPC v1 request, signed here (the test's own implementation of the
 // algorithm): params as given (Action, Version, Format... included unless
 // o.bare), o.method GET or POST (the form body), o.sign false to send it
-// unsigned. Returns {status, headers, body} as received.
+// unsigned, o.tamper values set after signing. Returns {status, headers,
+// body} as received.
 async function aliyunRaw(srv, params, o = {}) {
   const all = o.bare ? { ...params } : {
     AccessKeyId: o.accessKeyId || SECRET_ID,
@@ -660,6 +661,7 @@ async function aliyunRaw(srv, params, o = {}) {
     const sts = `${method}&${aliyunEncode('/')}&${aliyunEncode(canon)}`;
     all.Signature = crypto.createHmac('sha1', `${o.accessKeySecret || SECRET_KEY}&`).update(sts).digest('base64');
   }
+  Object.assign(all, o.tamper || {});
   const q = Object.keys(all).map((k) => `${aliyunEncode(k)}=${aliyunEncode(String(all[k]))}`).join('&');
   if (method === 'POST') {
     return httpRequest(`${srv.url}/`, { method, body: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
