@@ -7,9 +7,13 @@
  *   loadgen -u http://127.0.0.1:8080/v2/index.php -i SECRETID -k SECRETKEY
  *           -q 'Action=GetGroupOffsets&instanceId=x&group=g&topics.0=t'
  *           [-c CONCURRENCY] [-d SECONDS] [-n MAX_REQUESTS] [-s] [-X POST]
+ *           [-a]
  *
  * -q holds the action's parameters already URL-encoded, names as signed
- * (use '.' in array names). -s signs with HMAC-SHA256. */
+ * (use '.' in array names). -s signs with HMAC-SHA256. -a speaks Aliyun
+ * alikafka's RPC API instead (path "/", RPC signature v1 with its own
+ * SignatureNonce, Format=JSON): an answer with "Code":200 counts as code 0,
+ * any other as its HTTP status. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +34,7 @@
 
 struct conn {
     int fd;
-    char req[8192];
+    char req[16384];
     size_t reqlen, sent;
     char resp[1 << 20];
     size_t got;
@@ -42,7 +46,7 @@ static const char *host;   /* "127.0.0.1:8080" */
 static const char *path;   /* "/v2/index.php" */
 static const char *params; /* the action's parameters */
 static const char *secret_id, *secret_key;
-static bool sha256, post;
+static bool sha256, post, aliyun;
 static struct sockaddr_in addr;
 static uint64_t nonce_base, nonce_next;
 
@@ -120,8 +124,8 @@ static void encode(const char *s, char *out)
     *out = '\0';
 }
 
-/* Builds a freshly signed request into c->req. */
-static void build(struct conn *c)
+/* Builds a freshly signed API 2.0 request into c->req. */
+static void build_ckafka(struct conn *c)
 {
     char query[4096], sts[8192], sig64[64], sigenc[128];
     char *pairs[128];
@@ -171,6 +175,83 @@ static void build(struct conn *c)
     c->sent = 0;
     c->got = 0;
     c->started_us = now_us();
+}
+
+/* Builds a freshly signed Aliyun RPC v1 request into c->req: the sorted
+ * pairs encoded as RFC 3986, "METHOD&%2F&" + their encoding, HMAC-SHA1
+ * under secret + "&". */
+static void build_aliyun(struct conn *c)
+{
+    char query[4096], canon[8192], sts[16384], sig64[64], sigenc[128];
+    char stamp[32], key[512];
+    char *pairs[128];
+    size_t np = 0;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen;
+    time_t now = time(NULL);
+    struct tm tm;
+
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H%%3A%M%%3A%SZ", &tm);
+    snprintf(query, sizeof(query),
+             "%s&AccessKeyId=%s&Format=JSON&SignatureMethod=HMAC-SHA1"
+             "&SignatureVersion=1.0&SignatureNonce=%llu&Timestamp=%s"
+             "&Version=2019-09-16",
+             params, secret_id, (unsigned long long)nonce_next++, stamp);
+    char *copy = strdup(query), *save = NULL;
+    for (char *p = strtok_r(copy, "&", &save); p && np < 128;
+         p = strtok_r(NULL, "&", &save)) {
+        char *d = malloc(strlen(p) + 1);
+        decode(p, strlen(p), d);
+        pairs[np++] = d;
+    }
+    qsort(pairs, np, sizeof(*pairs), pair_cmp);
+    size_t n = 0;
+    for (size_t i = 0; i < np; i++) {
+        char *eq = strchr(pairs[i], '=');
+        char name[512], ename[1536], evalue[4096];
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - pairs[i]), pairs[i]);
+        encode(name, ename);
+        encode(eq + 1, evalue);
+        n += (size_t)snprintf(canon + n, sizeof(canon) - n, "%s%s=%s",
+                              i ? "&" : "", ename, evalue);
+        free(pairs[i]);
+    }
+    free(copy);
+    char *ecanon = malloc(3 * n + 1);
+    encode(canon, ecanon);
+    int sl = snprintf(sts, sizeof(sts), "%s&%%2F&%s", post ? "POST" : "GET",
+                      ecanon);
+    free(ecanon);
+    int kl = snprintf(key, sizeof(key), "%s&", secret_key);
+    HMAC(EVP_sha1(), key, kl, (unsigned char *)sts, (size_t)sl, md, &mdlen);
+    EVP_EncodeBlock((unsigned char *)sig64, md, (int)mdlen);
+    encode(sig64, sigenc);
+    if (post) {
+        char body[8320];
+        int bl = snprintf(body, sizeof(body), "%s&Signature=%s", canon, sigenc);
+        c->reqlen = (size_t)snprintf(
+            c->req, sizeof(c->req),
+            "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: "
+            "application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s",
+            host, bl, body);
+    } else {
+        c->reqlen = (size_t)snprintf(c->req, sizeof(c->req),
+                                     "GET /?%s&Signature=%s HTTP/1.1\r\n"
+                                     "Host: %s\r\n\r\n",
+                                     canon, sigenc, host);
+    }
+    c->sent = 0;
+    c->got = 0;
+    c->started_us = now_us();
+}
+
+static void build(struct conn *c)
+{
+    if (aliyun)
+        build_aliyun(c);
+    else
+        build_ckafka(c);
 }
 
 static void record(int64_t us, int64_t code)
@@ -230,7 +311,7 @@ int main(int argc, char **argv)
     double seconds = 10;
     uint64_t max_requests = 0;
 
-    while ((opt = getopt(argc, argv, "u:i:k:q:c:d:n:sX:")) != -1) {
+    while ((opt = getopt(argc, argv, "u:i:k:q:c:d:n:sX:a")) != -1) {
         switch (opt) {
         case 'u': url = optarg; break;
         case 'i': secret_id = optarg; break;
@@ -241,6 +322,7 @@ int main(int argc, char **argv)
         case 'n': max_requests = strtoull(optarg, NULL, 10); break;
         case 's': sha256 = true; break;
         case 'X': post = strcmp(optarg, "POST") == 0; break;
+        case 'a': aliyun = true; break;
         default: return 2;
         }
     }
@@ -319,8 +401,15 @@ int main(int argc, char **argv)
             if (!total)
                 continue;
             char *body = strstr(c->resp, "\r\n\r\n") + 4;
-            char *code = strstr(body, "\"code\":");
-            record(now_us() - c->started_us, code ? atoll(code + 7) : -1);
+            if (aliyun) {
+                /* "Code":200 is success; otherwise the HTTP status. */
+                record(now_us() - c->started_us,
+                       strstr(body, "\"Code\":200") ? 0
+                                                     : atoll(c->resp + 9));
+            } else {
+                char *code = strstr(body, "\"code\":");
+                record(now_us() - c->started_us, code ? atoll(code + 7) : -1);
+            }
             c->served++;
             int64_t now = now_us();
             if (now >= deadline || (max_requests && started >= max_requests)) {

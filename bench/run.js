@@ -17,8 +17,8 @@
 //
 // Environment: BENCH_SECONDS (per load point, default 10), BENCH_WORKERS
 // (default 8), BENCH_BUILDDIR (default build/bench), BENCH_SKIP (regex of
-// sections to skip: a, b, c, d, tool, requests; the 100 x 100 data is made
-// only when b, c, tool or requests runs).
+// sections to skip: a, b, c, d, e, tool, requests; the 100 x 100 data is made
+// only when b, c or tool runs, or requests with a or b).
 
 const fs = require('fs');
 const os = require('os');
@@ -36,7 +36,7 @@ const SKIP = process.env.BENCH_SKIP ? new RegExp(process.env.BENCH_SKIP) : null;
 const EXTRA = process.env.BENCH_CONFIG ? process.env.BENCH_CONFIG.split(';').map((l) => l.trim()) : [];
 const LOADGEN = path.join(env.BUILDDIR, 'bench', 'loadgen');
 const BASELINE = path.join(env.BUILDDIR, 'bench', 'baseline');
-const out = { machine: {}, a: [], b: {}, c: {}, d: {}, tool: {}, requests: {} };
+const out = { machine: {}, a: [], b: {}, c: {}, d: {}, e: {}, tool: {}, requests: {} };
 const runs = (section) => !SKIP || !SKIP.test(section);
 
 function log(...m) {
@@ -75,11 +75,13 @@ async function timedRun(cmd, args, timeoutS) {
   return { out, cpu_s: u + sys };
 }
 
-async function loadgen(srv, params, { c = 1, d = SECONDS, n = 0, post = false } = {}) {
-  const args = ['-u', `${srv.url}/v2/index.php`, '-i', env.SECRET_ID, '-k', env.SECRET_KEY,
-    '-q', query({ Region: 'gz', instanceId: env.INSTANCE, ...params }), '-c', String(c), '-d', String(d)];
+async function loadgen(srv, params, { c = 1, d = SECONDS, n = 0, post = false, aliyun = false } = {}) {
+  const common = aliyun ? { RegionId: 'cn-hangzhou', InstanceId: env.INSTANCE } : { Region: 'gz', instanceId: env.INSTANCE };
+  const args = ['-u', `${srv.url}${aliyun ? '/' : '/v2/index.php'}`, '-i', env.SECRET_ID, '-k', env.SECRET_KEY,
+    '-q', query({ ...common, ...params }), '-c', String(c), '-d', String(d)];
   if (n) args.push('-n', String(n));
   if (post) args.push('-X', 'POST');
+  if (aliyun) args.push('-a');
   const r = await timedRun(LOADGEN, args, d + 180);
   return { ...JSON.parse(r.out), client_cpu_s: r.cpu_s };
 }
@@ -159,7 +161,8 @@ async function main() {
     await env.sh(env.KFIX, ['-b', boot, 'commit-all', 'bench-g-small', small, '12', '40']);
     const t0 = Date.now() - 3600 * 1000;
     const big = Array.from({ length: 100 }, (_, i) => `bench-big-${String(i).padStart(3, '0')}`);
-    const needBig = ['b', 'c', 'tool', 'requests'].some(runs);
+    // The request counts of sections a and b need it too.
+    const needBig = ['b', 'c', 'tool'].some(runs) || (runs('requests') && (runs('a') || runs('b')));
     for (const t of needBig ? big : []) {
       await env.kfix.create(boot, t, 100);
       await env.sh(env.KFIX, ['-b', boot, 'fill', t, '100', '10', String(t0), '1000']);
@@ -171,6 +174,7 @@ async function main() {
     const pids = (await env.status(srv)).processes.map((p) => p.pid);
 
     if (runs('d')) await readActions(boot, srv, jmxPort);
+    if (runs('e')) await aliyunProgress(boot, srv, small, jmxPort);
 
     if (!SKIP || !SKIP.test('a')) {
       log('== (a) GetGroupOffsets 1 x 12');
@@ -274,10 +278,10 @@ async function main() {
 
 // Kafka requests per API call on a quiet one-worker server, from the
 // broker's request metrics: {request: count per call} into out.requests.
-async function countRequests(counted, jmxPort, name, params, n) {
-  await loadgen(counted, params, { c: 1, n: 2, d: 60 }); // connections, metadata
+async function countRequests(counted, jmxPort, name, params, n, o = {}) {
+  await loadgen(counted, params, { ...o, c: 1, n: 2, d: 60 }); // connections, metadata
   const before = await brokerRequests(jmxPort);
-  await loadgen(counted, params, { c: 1, n, d: 120 });
+  await loadgen(counted, params, { ...o, c: 1, n, d: 120 });
   const after = await brokerRequests(jmxPort);
   const per = {};
   for (const k of Object.keys(after)) {
@@ -329,6 +333,31 @@ async function readActions(boot, srv, jmxPort) {
   }
 }
 
+// (e) Aliyun's GetConsumerProgress over the 1 x 12 group, with and without
+// LastTimestamp (one Fetch per leader broker), beside GetGroupOffsets of
+// the same group at the same concurrency, one after the other.
+async function aliyunProgress(boot, srv, small, jmxPort) {
+  log('== (e) GetConsumerProgress 1 x 12 beside GetGroupOffsets');
+  const calls = {
+    get_group_offsets: [{ Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, {}],
+    progress: [{ Action: 'GetConsumerProgress', ConsumerId: 'bench-g-small' }, { aliyun: true }],
+    progress_hidden: [{ Action: 'GetConsumerProgress', ConsumerId: 'bench-g-small', HideLastTimestamp: 'true' }, { aliyun: true }],
+  };
+  for (const c of [1, 16]) {
+    for (const [name, [params, o]] of Object.entries(calls)) {
+      await loadgen(srv, params, { ...o, c, n: 200, d: 30 }); // warm-up
+      const r = await loadgen(srv, params, { ...o, c });
+      out.e[`${name}_c${c}`] = r;
+      log(`   c=${c} ${name}: ${r.rate.toFixed(0)}/s p50 ${r.latency_ms.p50} ms p99 ${r.latency_ms.p99} ms (ok ${r.ok}/${r.requests})`);
+    }
+  }
+  if (runs('requests')) {
+    const counted = await env.startServer({ bootstrap: boot, workers: 1 });
+    for (const name of ['progress', 'progress_hidden']) await countRequests(counted, jmxPort, `aliyun_${name}`, calls[name][0], 20, calls[name][1]);
+    await counted.stop();
+  }
+}
+
 // The figures the targets are about, and the ratios, from this run only.
 function summary(o) {
   const s = {};
@@ -361,6 +390,15 @@ function summary(o) {
     s.list_group_1000_p50_ms = o.d.list_group_page_50.latency_ms.p50;
     s.list_consumer_group_50x10_p50_ms = o.d.list_consumer_group_50x10.latency_ms.p50;
   }
+  if (o.e.progress_c1) {
+    for (const c of [1, 16]) {
+      s[`progress_c${c}_p50_ms`] = o.e[`progress_c${c}`].latency_ms.p50;
+      s[`progress_hidden_c${c}_p50_ms`] = o.e[`progress_hidden_c${c}`].latency_ms.p50;
+      s[`get_group_offsets_c${c}_p50_ms`] = o.e[`get_group_offsets_c${c}`].latency_ms.p50;
+      s[`progress_vs_get_group_offsets_rate_c${c}`] = +(o.e[`progress_c${c}`].rate / o.e[`get_group_offsets_c${c}`].rate).toFixed(2);
+      s[`progress_hidden_vs_get_group_offsets_rate_c${c}`] = +(o.e[`progress_hidden_c${c}`].rate / o.e[`get_group_offsets_c${c}`].rate).toFixed(2);
+    }
+  }
   if (o.c.after) {
     s.rss_max_mib = mib(max([...o.c.after, ...o.c.after2, ...(o.c.after_large_requests || [])], (x) => x.rss_kib));
     s.rss_growth_first_100k_mib = mib(max(o.c.after.map((x, i) => x.rss_kib - o.c.warm[i].rss_kib), (x) => x));
@@ -370,7 +408,7 @@ function summary(o) {
 }
 
 // The requests an API call can send.
-const COUNTED = ['ListOffsets', 'Metadata', 'OffsetFetch', 'OffsetCommit', 'FindCoordinator', 'DescribeGroups', 'ListGroups', 'DescribeConfigs', 'ApiVersions'];
+const COUNTED = ['ListOffsets', 'Metadata', 'OffsetFetch', 'OffsetCommit', 'FindCoordinator', 'DescribeGroups', 'ListGroups', 'DescribeConfigs', 'ApiVersions', 'Fetch'];
 
 // {request name: count} from kafka.network RequestMetrics (all versions).
 async function brokerRequests(jmxPort) {

@@ -253,14 +253,17 @@ rd_kafka_t *kafka_reader(struct kafka *k, char *err, size_t errlen)
 {
     /* Read up to the high watermark; stop at the log's end (an event, not
      * a wait); a wanted offset gone from the log is an error event, never
-     * a jump elsewhere; small fetches: one record per partition is read. */
+     * a jump elsewhere; small fetches: one record per partition is read.
+     * No long poll: a Fetch the broker held at the log's end after the
+     * records were read would hold the next request's Fetch behind it
+     * (fetch.wait.max.ms, 100 ms each, measured in bench/RESULTS.md). */
     static const struct {
         const char *key, *value;
     } reader_conf[] = {
         {"enable.partition.eof", "true"},
         {"auto.offset.reset", "error"},
         {"isolation.level", "read_uncommitted"},
-        {"fetch.wait.max.ms", "100"},
+        {"fetch.wait.max.ms", "0"},
         {"fetch.message.max.bytes", "65536"},
         {"queued.max.messages.kbytes", "1024"},
         {"client.id", "ckafka-fcgi-reader"},

@@ -42,6 +42,9 @@ int kafka_record_times(struct kafka *k, struct pool *pool,
         if (!done[i])
             rd_kafka_topic_partition_list_add(l, tps[i].topic, tps[i].partition)
                 ->offset = at[i];
+    /* Paused by an earlier read (below): librdkafka keeps a partition's
+     * pause across assignments. */
+    rd_kafka_resume_partitions(rk, l);
     rd_kafka_resp_err_t e = rd_kafka_assign(rk, l);
     if (e) {
         snprintf(err, errlen, "record timestamps: assign: %s",
@@ -73,6 +76,13 @@ int kafka_record_times(struct kafka *k, struct pool *pool,
             }
             done[i] = true;
             pending--;
+            /* Nothing more is wanted from it: no more Fetches for it. */
+            rd_kafka_topic_partition_list_t *one =
+                rd_kafka_topic_partition_list_new(1);
+            rd_kafka_topic_partition_list_add(one, tps[i].topic,
+                                              tps[i].partition);
+            rd_kafka_pause_partitions(rk, one);
+            rd_kafka_topic_partition_list_destroy(one);
         } else if (m->err && !m->rkt) {
             log_debug("kafka %s: record reader: %s", k->inst->id,
                       rd_kafka_message_errstr(m));
