@@ -220,8 +220,8 @@ static void build_aliyun(struct conn *c)
     free(copy);
     char *ecanon = malloc(3 * n + 1);
     encode(canon, ecanon);
-    int sl = snprintf(sts, sizeof(sts), "%s&%%2F&%s", post ? "POST" : "GET",
-                      ecanon);
+    int sl =
+        snprintf(sts, sizeof(sts), "%s&%%2F&%s", post ? "POST" : "GET", ecanon);
     free(ecanon);
     int kl = snprintf(key, sizeof(key), "%s&", secret_key);
     HMAC(EVP_sha1(), key, kl, (unsigned char *)sts, (size_t)sl, md, &mdlen);
@@ -404,8 +404,7 @@ int main(int argc, char **argv)
             if (aliyun) {
                 /* "Code":200 is success; otherwise the HTTP status. */
                 record(now_us() - c->started_us,
-                       strstr(body, "\"Code\":200") ? 0
-                                                     : atoll(c->resp + 9));
+                       strstr(body, "\"Code\":200") ? 0 : atoll(c->resp + 9));
             } else {
                 char *code = strstr(body, "\"code\":");
                 record(now_us() - c->started_us, code ? atoll(code + 7) : -1);

@@ -55,8 +55,8 @@ enum aliyun_status aliyun_int(struct aliyun_ctx *c, const char *name,
                               int64_t *out);
 
 /* A boolean parameter ("true"/"false", any case); def when absent. */
-enum aliyun_status aliyun_bool(struct aliyun_ctx *c, const char *name,
-                               bool def, bool *out);
+enum aliyun_status aliyun_bool(struct aliyun_ctx *c, const char *name, bool def,
+                               bool *out);
 
 /* The group parameter (ConsumerId), noted for the logs. */
 enum aliyun_status aliyun_group(struct aliyun_ctx *c, const char **out);

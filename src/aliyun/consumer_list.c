@@ -54,7 +54,8 @@ enum aliyun_status aliyun_get_consumer_list(struct aliyun_ctx *c)
         json_object_array_add(list, g);
     }
     json_object *data = json_object_new_object();
-    json_object_object_add(data, "Total", json_object_new_int64((int64_t)total));
+    json_object_object_add(data, "Total",
+                           json_object_new_int64((int64_t)total));
     json_object_object_add(data, "CurrentPage", json_object_new_int64(page));
     json_object_object_add(data, "PageSize", json_object_new_int64(size));
     json_object *wrap = json_object_new_object();

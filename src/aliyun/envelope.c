@@ -87,8 +87,8 @@ const char *aliyun_message(struct pool *pool, const struct aliyun_reply *r)
     if (r->status == ALIYUN_OK)
         head = r->message ? r->message : head;
     else if (r->status == ALIYUN_MISSING)
-        head = pool_printf(pool, "%s%s", r->param ? r->param : "Parameter",
-                           head);
+        head =
+            pool_printf(pool, "%s%s", r->param ? r->param : "Parameter", head);
     else if (r->status == ALIYUN_INVALID)
         head = pool_printf(pool, "%s%s is not valid.", head,
                            r->param ? r->param : "Parameter");
@@ -214,9 +214,8 @@ static void element(struct buf *b, const char *name, json_object *v)
 }
 
 const char *aliyun_render(struct pool *pool, const struct aliyun_reply *r,
-                          bool xml, const char *action,
-                          const char *request_id, const char *host_id,
-                          size_t *len)
+                          bool xml, const char *action, const char *request_id,
+                          const char *host_id, size_t *len)
 {
     json_object *o = json_object_new_object();
     const char *out;

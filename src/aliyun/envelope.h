@@ -1,7 +1,8 @@
 /* envelope.h - the alikafka envelope (RequestId, Success, Code, Message) in
  * JSON or XML, and this API's one table of error codes with their HTTP
  * statuses and messages (gateway codes as Aliyun's POP gateway words them;
- * dialects.md 2.5). Handlers return a status; only envelope.c knows the rest. */
+ * dialects.md 2.5). Handlers return a status; only envelope.c knows the rest.
+ */
 #ifndef CKAFKA_ALIYUN_ENVELOPE_H
 #define CKAFKA_ALIYUN_ENVELOPE_H
 
@@ -38,9 +39,9 @@ enum aliyun_status {
 /* What a handler produces. Lifetime: request. */
 struct aliyun_reply {
     enum aliyun_status status;
-    const char *param;  /* ALIYUN_MISSING, ALIYUN_INVALID: the parameter */
-    const char *detail; /* appended to the message (pool), or NULL */
-    json_object *data;  /* owned; ALIYUN_OK only; members beside Code */
+    const char *param;   /* ALIYUN_MISSING, ALIYUN_INVALID: the parameter */
+    const char *detail;  /* appended to the message (pool), or NULL */
+    json_object *data;   /* owned; ALIYUN_OK only; members beside Code */
     const char *message; /* ALIYUN_OK: "operation success" by default */
 };
 
@@ -67,9 +68,8 @@ enum aliyun_status aliyun_ok(struct aliyun_reply *r, json_object *data,
  * element root ("UpdateConsumerOffsetResponse", "Error" for errors).
  * request_id and host_id are written into it. *len is set. */
 const char *aliyun_render(struct pool *pool, const struct aliyun_reply *r,
-                          bool xml, const char *action,
-                          const char *request_id, const char *host_id,
-                          size_t *len);
+                          bool xml, const char *action, const char *request_id,
+                          const char *host_id, size_t *len);
 
 /* Drops r's data. */
 void aliyun_clear(struct aliyun_reply *r);

@@ -41,19 +41,6 @@ static bool owns(const char *path)
     return strcmp(path, "/") == 0;
 }
 
-/* The media type without parameters, compared case-insensitively. */
-static bool is_form(const char *ct)
-{
-    static const char form[] = "application/x-www-form-urlencoded";
-    size_t n = sizeof(form) - 1;
-    if (!ct || !*ct)
-        return true;
-    while (*ct == ' ')
-        ct++;
-    return strncasecmp(ct, form, n) == 0 &&
-           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 /* Query and body, each decoded, then merged into one sorted list; a name
  * given in both is refused. */
 static enum aliyun_status decode(struct aliyun_ctx *c)
@@ -86,7 +73,7 @@ static enum aliyun_status decode(struct aliyun_ctx *c)
         return aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Parameter",
                            "(the body is larger than %lld bytes: max_body)",
                            (long long)cfg->max_body);
-    if (!is_form(h->content_type))
+    if (!http_is_form(h->content_type))
         return aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Parameter",
                            "(Content-Type %s: send the parameters as "
                            "application/x-www-form-urlencoded)",
@@ -201,8 +188,8 @@ static enum aliyun_status auth_v1(struct aliyun_ctx *c)
     c->key = config_key(c->env->cfg, ak);
     if (!c->key)
         return aliyun_fail(&c->reply, c->pool, ALIYUN_AK_NOT_FOUND, NULL, NULL);
-    const char *sts = aliyun_v1_string_to_sign(c->pool, c->http->method,
-                                               &c->params);
+    const char *sts =
+        aliyun_v1_string_to_sign(c->pool, c->http->method, &c->params);
     char expect[CRYPTO_B64_MAX];
     aliyun_v1_sign(c->key->secret_key, sts, expect);
     bool ok = crypto_text_equal(expect, sig);
@@ -220,9 +207,8 @@ static enum aliyun_status auth_v1(struct aliyun_ctx *c)
  * the time, the nonce and the body's hash. */
 static enum aliyun_status auth_v3(struct aliyun_ctx *c, const char *authz)
 {
-    static const char *const must[] = {"host", "x-acs-date",
-                                        "x-acs-signature-nonce",
-                                        "x-acs-content-sha256"};
+    static const char *const must[] = {
+        "host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"};
     struct aliyun_v3_auth a;
     enum aliyun_status st;
     int64_t ts;
@@ -409,10 +395,10 @@ static void serve(const struct http_env *env, const struct http_request *req,
 
     const char *rid = request_id(pool);
     a->status = aliyun_http_status(c.reply.status);
-    a->content_type = c.xml ? "text/xml;charset=utf-8"
-                            : "application/json;charset=utf-8";
-    a->body = aliyun_render(pool, &c.reply, c.xml, c.action, rid, req->host,
-                            &a->len);
+    a->content_type =
+        c.xml ? "text/xml;charset=utf-8" : "application/json;charset=utf-8";
+    a->body =
+        aliyun_render(pool, &c.reply, c.xml, c.action, rid, req->host, &a->len);
     a->request_id_header = "x-acs-request-id";
     a->request_id = rid;
     a->api = "aliyun";
@@ -434,8 +420,7 @@ const struct http_frontend aliyun_frontend = {"aliyun", owns, serve};
 /* The helpers every action shares. */
 
 enum aliyun_status aliyun_str(struct aliyun_ctx *c, const char *name,
-                              bool required, bool allow_empty,
-                              const char **out)
+                              bool required, bool allow_empty, const char **out)
 {
     *out = params_get(&c->params, name);
     if ((!*out && required) || (*out && !**out && !allow_empty))
@@ -460,8 +445,8 @@ enum aliyun_status aliyun_int(struct aliyun_ctx *c, const char *name,
     return ALIYUN_OK;
 }
 
-enum aliyun_status aliyun_bool(struct aliyun_ctx *c, const char *name,
-                               bool def, bool *out)
+enum aliyun_status aliyun_bool(struct aliyun_ctx *c, const char *name, bool def,
+                               bool *out)
 {
     const char *v = params_get(&c->params, name);
     if (!v) {
@@ -506,8 +491,7 @@ enum aliyun_status aliyun_core_failed(struct aliyun_ctx *c, const char *group,
                            e->state, e->members, e->members == 1 ? "" : "s");
     case CORE_MEMBERS_JOINED:
         return aliyun_fail(r, c->pool, ALIYUN_GROUP_ACTIVE, NULL,
-                           "(members joined group %s during the reset)",
-                           group);
+                           "(members joined group %s during the reset)", group);
     case CORE_NO_COMMITS:
         return aliyun_fail(r, c->pool, ALIYUN_GROUP_UNKNOWN, NULL,
                            "(group %s has no committed offsets: name the "

@@ -166,8 +166,8 @@ char *aliyun_v3_canonical(struct pool *pool, const char *method,
             *missing = name;
             return NULL;
         }
-        headers = pool_printf(pool, "%s%s:%s\n", headers, name,
-                              trimmed(pool, v));
+        headers =
+            pool_printf(pool, "%s%s:%s\n", headers, name, trimmed(pool, v));
         s += n;
         if (*s == ';')
             s++;
@@ -223,8 +223,8 @@ int aliyun_parse_time(const char *s, int64_t *out)
         while (isdigit((unsigned char)*z))
             z++;
     }
-    if (strcmp(z, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-        h > 23 || mi > 59 || se > 60)
+    if (strcmp(z, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+        mi > 59 || se > 60)
         return -1;
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;

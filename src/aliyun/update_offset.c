@@ -63,8 +63,7 @@ static enum aliyun_status offsets_json(struct aliyun_ctx *c, const char *text,
         st = aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Offsets",
                          "(a JSON list of {\"Partition\":N,\"Offset\":N}, "
                          "not empty%s%s)",
-                         a ? "" : ": ",
-                         a ? "" : json_tokener_error_desc(jerr));
+                         a ? "" : ": ", a ? "" : json_tokener_error_desc(jerr));
         goto out;
     }
     size_t n = json_object_array_length(a);
@@ -105,8 +104,7 @@ static enum aliyun_status offsets_flat(struct aliyun_ctx *c,
         n++;
     }
     if (!n)
-        return aliyun_fail(&c->reply, c->pool, ALIYUN_MISSING, "Offsets",
-                           NULL);
+        return aliyun_fail(&c->reply, c->pool, ALIYUN_MISSING, "Offsets", NULL);
     r->parts = pool_alloc(c->pool, n * sizeof(*r->parts));
     r->offsets = pool_alloc(c->pool, n * sizeof(*r->offsets));
     for (size_t i = 0; i < n; i++) {
@@ -204,10 +202,10 @@ enum aliyun_status aliyun_update_consumer_offset(struct aliyun_ctx *c)
         if (!r.tps[i].err)
             continue;
         if (nfailed++ < 10)
-            failed = pool_printf(c->pool, "%s%s%s/%d (Kafka error %d)",
-                                 failed ? failed : "", failed ? ", " : "",
-                                 r.tps[i].topic, r.tps[i].partition,
-                                 r.tps[i].err);
+            failed =
+                pool_printf(c->pool, "%s%s%s/%d (Kafka error %d)",
+                            failed ? failed : "", failed ? ", " : "",
+                            r.tps[i].topic, r.tps[i].partition, r.tps[i].err);
     }
     if (nfailed)
         return aliyun_fail(&c->reply, c->pool, ALIYUN_UNAVAILABLE, NULL,

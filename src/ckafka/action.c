@@ -3,9 +3,9 @@
  * No Kafka here. */
 #include "ckafka/action.h"
 
-#include "common/params.h"
 #include "ckafka/request.h"
 #include "common/config.h"
+#include "common/params.h"
 #include "common/pool.h"
 
 #include <stdio.h>

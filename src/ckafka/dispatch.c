@@ -4,10 +4,10 @@
 #include "ckafka/dispatch.h"
 
 #include "ckafka/auth.h"
-#include "common/params.h"
 #include "ckafka/request.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/params.h"
 #include "common/pool.h"
 #include "common/util.h"
 #include "core/core.h"

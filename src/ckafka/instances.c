@@ -3,8 +3,8 @@
  * controller, topic and partition counts), contract section 7. What Kafka
  * does not know (disk size, bandwidth, creation time) is 0. */
 #include "ckafka/action.h"
-#include "common/params.h"
 #include "common/config.h"
+#include "common/params.h"
 #include "common/pool.h"
 #include "common/util.h"
 #include "core/cluster.h"

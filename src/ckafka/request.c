@@ -10,19 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* The media type without parameters, compared case-insensitively. */
-static bool is_form(const char *ct)
-{
-    static const char form[] = "application/x-www-form-urlencoded";
-    size_t n = strlen(form);
-    if (!ct || !*ct)
-        return true; /* old clients send none; the body is still a form */
-    while (*ct == ' ')
-        ct++;
-    return strncasecmp(ct, form, n) == 0 &&
-           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 enum reply_status request_parse(struct pool *pool,
                                 const struct http_request *raw,
                                 const struct config *cfg, struct request *req,
@@ -56,7 +43,7 @@ enum reply_status request_parse(struct pool *pool,
         return reply_fail(r, pool, REPLY_PARAM_INVALID,
                           "request body is larger than %lld bytes (max_body)",
                           (long long)cfg->max_body);
-    if (!is_form(raw->content_type))
+    if (!http_is_form(raw->content_type))
         return reply_fail(r, pool, REPLY_PARAM_INVALID,
                           "Content-Type %s is not supported: send the "
                           "parameters as application/x-www-form-urlencoded",

@@ -4,8 +4,8 @@
  * and its outcome as the per-topic, per-partition succ/failed report. Every
  * parameter is checked before the core is asked to do anything. */
 #include "ckafka/action.h"
-#include "common/params.h"
 #include "common/config.h"
+#include "common/params.h"
 #include "common/pool.h"
 #include "common/util.h"
 #include "core/reset.h"

@@ -26,7 +26,8 @@ const char *http_header(const struct http_request *r, const char *name)
     }
     memcpy(want, "HTTP_", 5);
     for (size_t i = 0; i < n; i++)
-        want[5 + i] = name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
+        want[5 + i] =
+            name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
     n += 5;
     want[n++] = '=';
     for (char *const *e = r->envp; *e; e++)
@@ -47,4 +48,16 @@ const char *http_path(struct pool *pool, const char *document_uri,
         return "";
     const char *q = strchr(uri, '?');
     return q ? pool_strndup(pool, uri, (size_t)(q - uri)) : uri;
+}
+
+bool http_is_form(const char *ct)
+{
+    static const char form[] = "application/x-www-form-urlencoded";
+    size_t n = sizeof(form) - 1;
+    if (!ct || !*ct)
+        return true;
+    while (*ct == ' ')
+        ct++;
+    return strncasecmp(ct, form, n) == 0 &&
+           (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }

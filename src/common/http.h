@@ -40,6 +40,11 @@ const char *http_header(const struct http_request *r, const char *name);
 const char *http_path(struct pool *pool, const char *document_uri,
                       const char *request_uri, const char *script_name);
 
+/* True when content_type is application/x-www-form-urlencoded (any case,
+ * parameters after ';' allowed) or absent: old clients send none, and the
+ * body is still a form. */
+bool http_is_form(const char *content_type);
+
 /* What a front end answers. Lifetime: request (pool strings). */
 struct http_answer {
     int status;               /* HTTP status */

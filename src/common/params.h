@@ -26,9 +26,9 @@ struct params {
 };
 
 struct params_limits {
-    size_t max_params;    /* number of name=value pairs */
-    size_t max_name_len;  /* bytes, decoded */
-    size_t max_value_len; /* bytes, decoded */
+    size_t max_params;      /* number of name=value pairs */
+    size_t max_name_len;    /* bytes, decoded */
+    size_t max_value_len;   /* bytes, decoded */
     bool underscore_is_dot; /* read '_' in names as '.' (CKafka) */
 };
 

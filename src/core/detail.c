@@ -91,8 +91,8 @@ int core_group_detail(struct core_ctx *c, const char *group, bool timestamps,
         memcpy(all, topics, ntopics * sizeof(*all));
         for (size_t i = 0; i < nextra; i++)
             if (counts[i] >= 0)
-                all[ntopics++] = (struct core_topic){extra[i], counts[i], NULL,
-                                                     0};
+                all[ntopics++] =
+                    (struct core_topic){extra[i], counts[i], NULL, 0};
         qsort(all, ntopics, sizeof(*all), topic_cmp);
         topics = all;
     }

@@ -230,10 +230,9 @@ int kafka_topic_detail(struct kafka *k, struct pool *pool, const char *topic,
  * (deleted, compacted away, a transaction marker) or has no timestamp.
  * One Fetch per leader broker for all of them. Returns 0, or -1 with err
  * when not every partition was read before deadline. */
-int kafka_record_times(struct kafka *k, struct pool *pool,
-                       const struct tp *tps, size_t n, const int64_t *at,
-                       int64_t *ts, int64_t deadline, char *err,
-                       size_t errlen);
+int kafka_record_times(struct kafka *k, struct pool *pool, const struct tp *tps,
+                       size_t n, const int64_t *at, int64_t *ts,
+                       int64_t deadline, char *err, size_t errlen);
 
 /* Commits tps[i].target for every i in one OffsetCommit (generation -1, as
  * an admin tool does); targets must be >= 0. Per-partition broker errors go

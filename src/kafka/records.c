@@ -14,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int kafka_record_times(struct kafka *k, struct pool *pool,
-                       const struct tp *tps, size_t n, const int64_t *at,
-                       int64_t *ts, int64_t deadline, char *err,
-                       size_t errlen)
+int kafka_record_times(struct kafka *k, struct pool *pool, const struct tp *tps,
+                       size_t n, const int64_t *at, int64_t *ts,
+                       int64_t deadline, char *err, size_t errlen)
 {
     int rc = -1;
     size_t pending = 0;

@@ -5,9 +5,9 @@
 #include "common/json.h"
 
 #include "ckafka/reply.h"
+#include "common/config.h"
 #include "common/http.h"
 #include "common/params.h"
-#include "common/config.h"
 #include "common/pool.h"
 #include "common/util.h"
 #include "server/scoreboard.h"

@@ -337,9 +337,8 @@ struct config *supervisor_load_config(const char *path, char *err,
     }
     for (size_t i = 0; i < c->apis.n; i++)
         if (!worker_api_known(c->apis.v[i])) {
-            snprintf(err, errlen,
-                     "%s: apis: no API is called '%s' (known: %s)", path,
-                     c->apis.v[i], worker_api_names());
+            snprintf(err, errlen, "%s: apis: no API is called '%s' (known: %s)",
+                     path, c->apis.v[i], worker_api_names());
             goto fail;
         }
     if (strcmp(c->replay_store, "local") != 0) {

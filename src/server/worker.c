@@ -151,8 +151,7 @@ const char *worker_api_names(void)
 {
     static char names[256];
     size_t n = 0;
-    for (size_t i = 0; i < UTIL_ARRAY_LEN(frontends) && n < sizeof(names);
-         i++)
+    for (size_t i = 0; i < UTIL_ARRAY_LEN(frontends) && n < sizeof(names); i++)
         n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
                               i ? ", " : "", frontends[i]->name);
     return names;
@@ -299,8 +298,8 @@ static void serve(const struct worker_env *env, FCGX_Request *fr,
     respond(fr, &a);
 
     int64_t us = util_mono_us() - henv.started_us;
-    scoreboard_record(env->sb, scoreboard_action_index(a.action), us,
-                      a.failed, a.instance, a.kafka_failed);
+    scoreboard_record(env->sb, scoreboard_action_index(a.action), us, a.failed,
+                      a.instance, a.kafka_failed);
     if (env->cfg->slowlog_ms && us >= env->cfg->slowlog_ms * 1000) {
         char calls[1024];
         core_trace_format(calls, sizeof(calls));

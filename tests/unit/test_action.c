@@ -4,8 +4,8 @@
 #include "unit.h"
 
 #include "ckafka/action.h"
-#include "common/params.h"
 #include "common/config.h"
+#include "common/params.h"
 #include "common/pool.h"
 #include "common/util.h"
 

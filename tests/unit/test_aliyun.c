@@ -18,9 +18,8 @@ static struct params parse(struct pool *p, const char *q)
 {
     struct params out;
     char err[256];
-    assert_int_equal(params_parse(p, q, strlen(q), &lim, &out, err,
-                                  sizeof(err)),
-                     0);
+    assert_int_equal(
+        params_parse(p, q, strlen(q), &lim, &out, err, sizeof(err)), 0);
     return out;
 }
 
@@ -39,12 +38,12 @@ static void v1_vector_a(void **state)
 {
     struct pool *p = pool_new();
     (void)state;
-    struct params q = parse(
-        p, "AccessKeyId=testid&Action=DescribeRegions&Format=XML"
-           "&SignatureMethod=HMAC-SHA1"
-           "&SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"
-           "&SignatureVersion=1.0&TimeStamp=2016-02-23T12%3A46%3A24Z"
-           "&Version=2014-05-26&Signature=ignored");
+    struct params q =
+        parse(p, "AccessKeyId=testid&Action=DescribeRegions&Format=XML"
+                 "&SignatureMethod=HMAC-SHA1"
+                 "&SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"
+                 "&SignatureVersion=1.0&TimeStamp=2016-02-23T12%3A46%3A24Z"
+                 "&Version=2014-05-26&Signature=ignored");
     const char *sts = aliyun_v1_string_to_sign(p, "GET", &q);
     assert_string_equal(
         sts, "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26"
@@ -91,8 +90,7 @@ static void v1_vector_b(void **state)
     assert_string_equal(sig, "8Im0JqIeSanaH1QGl19rQps65Bo=");
     /* Any change to a value changes the signature. */
     struct params q2 = parse(p, "AccessKeyId=testid&Topic=topic_name2");
-    aliyun_v1_sign("testsecret", aliyun_v1_string_to_sign(p, "POST", &q2),
-                   sig);
+    aliyun_v1_sign("testsecret", aliyun_v1_string_to_sign(p, "POST", &q2), sig);
     assert_string_not_equal(sig, "8Im0JqIeSanaH1QGl19rQps65Bo=");
     pool_free(p);
 }
@@ -129,8 +127,8 @@ static void v3_vector_c(void **state)
     const char *hash =
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     const char *canon =
-        aliyun_v3_canonical(p, "POST", "/", &q, signed_headers,
-                            vector_c_header, NULL, hash, &missing);
+        aliyun_v3_canonical(p, "POST", "/", &q, signed_headers, vector_c_header,
+                            NULL, hash, &missing);
     assert_non_null(canon);
     assert_non_null(strstr(canon, "POST\n/\nConsumerId=kafka%20test&"
                                   "InstanceId=alikafka_x&RegionId=cn-hangzhou"
@@ -139,7 +137,8 @@ static void v3_vector_c(void **state)
     char sig[CRYPTO_HEX_MAX];
     aliyun_v3_sign("testsecret", aliyun_v3_string_to_sign(p, canon), sig);
     assert_string_equal(
-        sig, "a81a4b0460c7d39d56335d16b91aeb912c477b7e1945962fa84bc0aef4b5b331");
+        sig,
+        "a81a4b0460c7d39d56335d16b91aeb912c477b7e1945962fa84bc0aef4b5b331");
     /* A signed header the request lacks. */
     assert_null(aliyun_v3_canonical(p, "POST", "/", &q, "host;x-acs-missing",
                                     vector_c_header, NULL, hash, &missing));
@@ -194,9 +193,15 @@ static void iso_times(void **state)
     assert_int_equal(aliyun_parse_time("2024-01-01T00:00:00.123Z", &t), 0);
     assert_int_equal(t, 1704067200);
     static const char *const bad[] = {
-        "", "2024-01-01", "2024-01-01T00:00:00", "2024-01-01T00:00:00+08:00",
-        "2024-13-01T00:00:00Z", "2024-01-01 00:00:00Z", "1704067200",
-        "2024-01-01T00:00:00.Z", "2024-01-01T24:00:00Z",
+        "",
+        "2024-01-01",
+        "2024-01-01T00:00:00",
+        "2024-01-01T00:00:00+08:00",
+        "2024-13-01T00:00:00Z",
+        "2024-01-01 00:00:00Z",
+        "1704067200",
+        "2024-01-01T00:00:00.Z",
+        "2024-01-01T24:00:00Z",
     };
     for (size_t i = 0; i < UTIL_ARRAY_LEN(bad); i++)
         assert_int_equal(aliyun_parse_time(bad[i], &t), -1);
@@ -247,8 +252,8 @@ static void codes_and_statuses(void **state)
     assert_string_equal(aliyun_message(p, &r),
                         "Specified parameter Time is not valid. (x)");
     /* The old Python SDK reads its string to sign after the ':'. */
-    aliyun_fail(&r, p, ALIYUN_SIGNATURE, NULL,
-                "server string to sign is:%s", "POST&%2F&A%3D1");
+    aliyun_fail(&r, p, ALIYUN_SIGNATURE, NULL, "server string to sign is:%s",
+                "POST&%2F&A%3D1");
     assert_string_equal(aliyun_message(p, &r),
                         "Specified signature is not matched with our "
                         "calculation. server string to sign is:POST&%2F&A%3D1");
@@ -263,10 +268,10 @@ static void envelopes(void **state)
     (void)state;
 
     aliyun_ok(&r, NULL, "operation success");
-    assert_string_equal(aliyun_render(p, &r, false, "UpdateConsumerOffset",
-                                      "RID", "h", &len),
-                        "{\"RequestId\":\"RID\",\"Success\":true,\"Code\":200,"
-                        "\"Message\":\"operation success\"}");
+    assert_string_equal(
+        aliyun_render(p, &r, false, "UpdateConsumerOffset", "RID", "h", &len),
+        "{\"RequestId\":\"RID\",\"Success\":true,\"Code\":200,"
+        "\"Message\":\"operation success\"}");
 
     json_object *data = json_object_new_object();
     json_object *list = json_object_new_array();
@@ -291,8 +296,8 @@ static void envelopes(void **state)
         "&amp;&gt;&apos;&quot;</Topic><N>1</N></TopicList><TopicList><Topic>b"
         "\xEF\xBF\xBD\xEF\xBF\xBD</Topic><N>2</N></TopicList></TopicList><Ok>t"
         "rue</Ok></GetConsumerProgressResponse>");
-    assert_int_equal(len, strlen(aliyun_render(p, &r, true, "X", "R", "h",
-                                               &len)));
+    assert_int_equal(len,
+                     strlen(aliyun_render(p, &r, true, "X", "R", "h", &len)));
 
     aliyun_fail(&r, p, ALIYUN_AK_NOT_FOUND, NULL, NULL);
     assert_null(r.data);
@@ -314,14 +319,10 @@ static void envelopes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(encode_rfc3986),
-        cmocka_unit_test(v1_vector_a),
-        cmocka_unit_test(v1_vector_b),
-        cmocka_unit_test(v3_vector_c),
-        cmocka_unit_test(v3_authorization),
-        cmocka_unit_test(iso_times),
-        cmocka_unit_test(codes_and_statuses),
-        cmocka_unit_test(envelopes),
+        cmocka_unit_test(encode_rfc3986),     cmocka_unit_test(v1_vector_a),
+        cmocka_unit_test(v1_vector_b),        cmocka_unit_test(v3_vector_c),
+        cmocka_unit_test(v3_authorization),   cmocka_unit_test(iso_times),
+        cmocka_unit_test(codes_and_statuses), cmocka_unit_test(envelopes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,8 +19,7 @@ static void headers(void **state)
     (void)state;
     assert_string_equal(http_header(&r, "host"), "127.0.0.1:8080");
     assert_string_equal(http_header(&r, "X-Acs-Date"), "2024-01-01T00:00:00Z");
-    assert_string_equal(http_header(&r, "authorization"),
-                        "ACS3-HMAC-SHA256 x");
+    assert_string_equal(http_header(&r, "authorization"), "ACS3-HMAC-SHA256 x");
     assert_string_equal(http_header(&r, "x"), "short");
     assert_string_equal(http_header(&r, "content-type"), "text/plain");
     assert_string_equal(http_header(&r, "Content-Length"), "12");

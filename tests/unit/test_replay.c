@@ -192,9 +192,9 @@ static void identity_without_timestamp(void **state)
         replay_check(r, id, 3, NOW - 600, NOW, 900, err, sizeof(err)),
         REPLAY_SEEN);
     /* Forgotten once the first use's Timestamp is out of the window. */
-    assert_int_equal(replay_check(r, id, 3, NOW + 901, NOW + 901, 900, err,
-                                  sizeof(err)),
-                     REPLAY_FRESH);
+    assert_int_equal(
+        replay_check(r, id, 3, NOW + 901, NOW + 901, 900, err, sizeof(err)),
+        REPLAY_FRESH);
     replay_destroy(r);
 }
 

@@ -35,11 +35,11 @@ static void get_reads_the_query(void **state)
     struct request req;
     struct reply r = {0};
     struct http_request raw = {.method = "GET",
-                              .host = "127.0.0.1:8080",
-                              .path = "/v2/index.php",
-                              .query = "Action=A&x=%20",
-                              .client = "10.0.0.1",
-                              .body_announced = -1};
+                               .host = "127.0.0.1:8080",
+                               .path = "/v2/index.php",
+                               .query = "Action=A&x=%20",
+                               .client = "10.0.0.1",
+                               .body_announced = -1};
     (void)state;
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r), REPLY_OK);
     assert_false(req.is_post);
@@ -57,13 +57,13 @@ static void post_reads_the_body_only(void **state)
     struct reply r = {0};
     const char *body = "Action=B&y=1";
     struct http_request raw = {.method = "POST",
-                              .path = "/v2/index.php",
-                              .query = "Action=A&z=1",
-                              .content_type =
-                                  "application/x-www-form-urlencoded; "
-                                  "charset=UTF-8",
-                              .body = body,
-                              .body_len = strlen(body)};
+                               .path = "/v2/index.php",
+                               .query = "Action=A&z=1",
+                               .content_type =
+                                   "application/x-www-form-urlencoded; "
+                                   "charset=UTF-8",
+                               .body = body,
+                               .body_len = strlen(body)};
     (void)state;
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r), REPLY_OK);
     assert_true(req.is_post);
@@ -97,19 +97,19 @@ static void refusals(void **state)
     assert_non_null(strstr(r.detail, "1024 bytes"));
 
     raw = (struct http_request){.method = "POST",
-                               .path = "/v2/index.php",
-                               .content_type = "multipart/form-data; b=x",
-                               .body = "",
-                               .body_len = 0};
+                                .path = "/v2/index.php",
+                                .content_type = "multipart/form-data; b=x",
+                                .body = "",
+                                .body_len = 0};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
     assert_non_null(strstr(r.detail, "multipart/form-data"));
 
     raw = (struct http_request){.method = "POST",
-                               .path = "/v2/index.php",
-                               .content_type = "application/json",
-                               .body = "{}",
-                               .body_len = 2};
+                                .path = "/v2/index.php",
+                                .content_type = "application/json",
+                                .body = "{}",
+                                .body_len = 2};
     assert_int_equal(request_parse(p, &raw, cfg, &req, &r),
                      REPLY_PARAM_INVALID);
 
