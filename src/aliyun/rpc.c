@@ -229,7 +229,8 @@ static enum aliyun_status auth_v3(struct aliyun_ctx *c, const char *authz)
             found = len == n && strncasecmp(s, must[i], n) == 0;
             s += len + (e ? 1 : 0);
         }
-        if (!found || !http_header(c->http, must[i]))
+        const char *v = http_header(c->http, must[i]);
+        if (!found || !v || !*v)
             return aliyun_fail(&c->reply, c->pool, ALIYUN_INCOMPLETE, NULL,
                                "(the %s header must be sent and signed)",
                                must[i]);

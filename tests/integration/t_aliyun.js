@@ -123,6 +123,22 @@ test('GetConsumerProgress of a live group: state STABLE, each partition\'s Clien
   a.ok(after[`${t}/1`].LastTimestamp > 0);
 });
 
+test('every action through every SDK set-up: UpdateConsumerOffset and GetConsumerList, checked with kafka-consumer-groups', async () => {
+  const srv = await env.sharedServer();
+  const b = (await env.broker()).bootstrap;
+  const t = env.uniq('aev');
+  await env.kfix.create(b, t, 2);
+  for (let p = 0; p < 2; p++) await env.kfix.produce(b, t, p, 10);
+  for (const [i, c] of CLIENTS.entries()) {
+    const group = env.uniq(`aevg${i}`);
+    await env.kfix.commit(b, group, [[t, 0, 3], [t, 1, 4]]);
+    ok(await c.call(srv, 'UpdateConsumerOffset', { ConsumerId: group, Topic: t, ResetType: 'timestamp', Time: '-1' }), `${c.name} reset`);
+    a.deepStrictEqual(await committed(b, group), { [`${t}/0`]: 10, [`${t}/1`]: 10 }, c.name);
+    const list = ok(await c.call(srv, 'GetConsumerList', { ConsumerId: group }), `${c.name} list`);
+    a.deepStrictEqual([list.Total, list.ConsumerList.ConsumerVO.map((g) => g.ConsumerId)], [1, [group]], c.name);
+  }
+});
+
 test('UpdateConsumerOffset by timestamp: Time -2, -1, a time, a time past every record, as --reset-offsets computes; Topic "" resets every committed topic; audited as api aliyun', async () => {
   const srv = await env.sharedServer();
   const b = (await env.broker()).bootstrap;
@@ -296,6 +312,34 @@ test('authentication: a wrong secret (SignatureDoesNotMatch 400, which the old S
   a.deepStrictEqual([tampered.status, JSON.parse(tampered.body).Code], [400, 'SignatureDoesNotMatch']);
   const put = await env.httpRequest(`${srv.url}/`, { method: 'PUT', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   a.deepStrictEqual([put.status, JSON.parse(put.body).Code], [400, 'UnsupportedHTTPMethod']);
+});
+
+test('V3 signatures: the body is bound by x-acs-content-sha256; host, x-acs-date, the nonce and the hash must be signed; an empty nonce is refused; a Host outside signature_hosts is refused', async () => {
+  const srv = await env.sharedServer();
+  const b = (await env.broker()).bootstrap;
+  const w = await env.kfix.group(b, { prefix: 'av3' });
+  const code = (r) => [r.status, JSON.parse(r.body).Code];
+  // Parameters in the signed form body, as a V3 client may send them.
+  const good = await env.aliyunV3(srv, 'GetConsumerProgress', {}, { body: `ConsumerId=${encodeURIComponent(w.group)}` });
+  a.strictEqual(good.status, 200, good.body);
+  a.strictEqual(JSON.parse(good.body).ConsumerProgress.TopicList.TopicList[0].Topic, w.topic);
+  a.match(good.headers['content-type'], /^application\/json/, 'V3 without Format: JSON');
+  // Another body under the same signature and hash.
+  a.deepStrictEqual(code(await env.aliyunV3(srv, 'GetConsumerProgress', {}, { body: `ConsumerId=${w.group}`, tamperBody: 'ConsumerId=other-group' })),
+    [400, 'SignatureDoesNotMatch']);
+  // A hash that is not the body's, signed as it is.
+  a.deepStrictEqual(code(await env.aliyunV3(srv, 'GetConsumerProgress', { ConsumerId: w.group }, { bodyHash: 'e'.repeat(64) })), [400, 'SignatureDoesNotMatch']);
+  for (const h of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
+    a.deepStrictEqual(code(await env.aliyunV3(srv, 'GetConsumerProgress', { ConsumerId: w.group }, { drop: [h] })), [400, 'IncompleteSignature'], h);
+  }
+  a.deepStrictEqual(code(await env.aliyunV3(srv, 'GetConsumerProgress', { ConsumerId: w.group }, { nonce: '' })), [400, 'IncompleteSignature']);
+  const r = await env.httpRequest(`${srv.url}/?InstanceId=${env.INSTANCE}`, { method: 'POST', headers: {
+    authorization: 'ACS3-HMAC-SHA256 Credential=x', 'x-acs-action': 'GetConsumerList', 'x-acs-version': '2019-09-16' } });
+  a.deepStrictEqual(code(r), [400, 'IncompleteSignature']);
+  // Signed (correctly) for another deployment's host.
+  const elsewhere = await env.aliyunV3(srv, 'GetConsumerProgress', { ConsumerId: w.group }, { headers: { host: 'kafka.example.com' } });
+  a.deepStrictEqual(code(elsewhere), [400, 'SignatureDoesNotMatch']);
+  a.match(JSON.parse(elsewhere.body).Message, /signed for host kafka\.example\.com, which this server does not answer/);
 });
 
 test('GetConsumerList: the groups as kafka-consumer-groups --list, sorted; ConsumerId, CurrentPage and PageSize; InstanceId and RegionId echoed', async () => {
