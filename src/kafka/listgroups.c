@@ -8,7 +8,8 @@
  * 2.0.2 sends one DescribeGroups per group instead, and drops the
  * assignment's version while decoding it. The price is that each broker
  * describes all its groups, not only the ones asked about: the calls grow
- * with brokers, the answers with the cluster's groups. */
+ * with brokers, the answers with the cluster's groups. A single group is
+ * described alone (rd_kafka_list_groups with its name). */
 #include "kafka/internal.h"
 
 #include "common/pool.h"
@@ -33,9 +34,11 @@ static bool retriable(rd_kafka_resp_err_t e)
     return kafka_coordinator_busy(e) || e == RD_KAFKA_RESP_ERR__TRANSPORT;
 }
 
-/* rd_kafka_list_groups until it answers for good or the deadline passes. */
-static int list_all(struct kafka *k, const struct rd_kafka_group_list **out,
-                    int64_t deadline, char *err, size_t errlen)
+/* rd_kafka_list_groups until it answers for good or the deadline passes;
+ * only (when not NULL) limits the DescribeGroups to that one group. */
+static int list_all(struct kafka *k, const char *only,
+                    const struct rd_kafka_group_list **out, int64_t deadline,
+                    char *err, size_t errlen)
 {
     for (int n = 0;; n++) {
         int t = kafka_remaining(deadline);
@@ -43,7 +46,7 @@ static int list_all(struct kafka *k, const struct rd_kafka_group_list **out,
             return kafka_timed_out("ListGroups", err, errlen);
         const struct rd_kafka_group_list *gl = NULL;
         int64_t t0 = util_mono_us();
-        rd_kafka_resp_err_t e = rd_kafka_list_groups(k->rk, NULL, &gl, t);
+        rd_kafka_resp_err_t e = rd_kafka_list_groups(k->rk, only, &gl, t);
         kafka_traced("ListGroups+DescribeGroups", t0, e != 0);
         if (!e) {
             *out = gl;
@@ -99,7 +102,8 @@ int kafka_describe_groups(struct kafka *k, struct pool *pool,
     const struct rd_kafka_group_list *gl = NULL;
     if (n == 0)
         return 0;
-    if (list_all(k, &gl, deadline, err, errlen) < 0)
+    /* One group: its description alone, not every group of the broker. */
+    if (list_all(k, n == 1 ? groups[0] : NULL, &gl, deadline, err, errlen) < 0)
         return -1;
 
     size_t cnt = gl->group_cnt > 0 ? (size_t)gl->group_cnt : 0;
