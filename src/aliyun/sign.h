@@ -15,11 +15,6 @@
 struct params;
 struct pool;
 
-/* s[0..n) percent-encoded as RFC 3986 with UTF-8 (A-Z a-z 0-9 - _ . ~ kept,
- * everything else %XY with upper-case hex; a space is %20, '*' %2A).
- * Returns pool memory. */
-char *aliyun_encode(struct pool *pool, const char *s, size_t n);
-
 /* v1: METHOD & %2F & encode(the sorted name=value pairs of p but Signature,
  * each encoded, joined with '&'). p is sorted by name (strcmp). Returns pool
  * memory. */
@@ -43,8 +38,7 @@ struct aliyun_v3_auth {
 int aliyun_v3_parse(struct pool *pool, const char *header,
                     struct aliyun_v3_auth *out);
 
-/* Looks up a request header by lower-case name for the canonical request;
- * NULL when absent. */
+/* Looks up a request header by lower-case name; NULL when absent. */
 typedef const char *(*aliyun_header_fn)(void *arg, const char *name);
 
 /* V3: the canonical request METHOD\nPATH\nQUERY\nHEADERS\nSIGNED\nHASH,
