@@ -102,6 +102,25 @@ test('bug-nginx-html-pages: 400, 405, 413, 414 and 404 of nginx itself answer in
   a.success(await srv.call({ group: (await group()).group }));
 });
 
+test('bug-nginx-html-pages-aliyun: nginx\'s own errors on Aliyun\'s path "/" answer in its envelope with its HTTP statuses', async () => {
+  const srv = await env.sharedServer();
+  const req = (head, body) => rawRequest(srv.port, head, body);
+  const H = `Host: ${srv.host}\r\nConnection: close\r\n`;
+  const aliyun = (r, status, code, re) => {
+    a.strictEqual(r.status, status, r.head);
+    a.match(r.head, /Content-Type: application\/json/i);
+    const b = JSON.parse(r.body.toString('utf8'));
+    a.deepStrictEqual([b.Code, b.Success], [code, false]);
+    a.match(b.Message, re);
+  };
+  aliyun(await req(`POST / HTTP/1.1\r\n${H}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 2000000\r\n\r\n`, 'x'.repeat(2000000)),
+    400, 'InvalidParameter', /larger than 1 MB/);
+  aliyun(await req(`TRACE / HTTP/1.1\r\n${H}\r\n`), 400, 'UnsupportedHTTPMethod', /use GET or POST/);
+  aliyun(await req(`TRACE /?a=1 HTTP/1.1\r\n${H}\r\n`), 400, 'UnsupportedHTTPMethod', /use GET or POST/);
+  // API 2.0's own pages are unchanged.
+  a.refused(envelope(await req(`TRACE /v2/index.php HTTP/1.1\r\n${H}\r\n`)), 4000, /HTTP method not allowed/);
+});
+
 test('bug-invalid-utf8-in-json: an echoed value cut in the middle of a character is still valid UTF-8 JSON', async () => {
   const srv = await env.sharedServer();
   const q = env.signedQuery(env.commonParams({ Timestamp: `${'a'.repeat(39)}é` }), { host: srv.host });
