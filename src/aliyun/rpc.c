@@ -202,13 +202,32 @@ static enum aliyun_status auth_v1(struct aliyun_ctx *c)
     return check_nonce(c, ak, nonce, ts);
 }
 
+/* True when name is in the ';'-list signed (any case). */
+static bool listed(const char *signed_headers, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = signed_headers; *s;) {
+        const char *e = strchr(s, ';');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (len == n && strncasecmp(s, name, n) == 0)
+            return true;
+        s += len + (e ? 1 : 0);
+    }
+    return false;
+}
+
 /* V3 ACS3-HMAC-SHA256: the canonical request over the headers the client
  * signed, which must include the host and the x-acs- headers that carry
- * the time, the nonce and the body's hash. */
+ * the time, the nonce and the body's hash, and the action and version
+ * when they come in headers rather than in the (signed) query. */
 static enum aliyun_status auth_v3(struct aliyun_ctx *c, const char *authz)
 {
-    static const char *const must[] = {
-        "host", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"};
+    static const char *const must[] = {"host",
+                                       "x-acs-date",
+                                       "x-acs-signature-nonce",
+                                       "x-acs-content-sha256",
+                                       "x-acs-action",
+                                       "x-acs-version"};
     struct aliyun_v3_auth a;
     enum aliyun_status st;
     int64_t ts;
@@ -218,19 +237,12 @@ static enum aliyun_status auth_v3(struct aliyun_ctx *c, const char *authz)
                            "(the Authorization header must be "
                            "ACS3-HMAC-SHA256 Credential=...,SignedHeaders=..."
                            ",Signature=...)");
-    /* SignedHeaders as a ';'-list, compared case-insensitively. */
     for (size_t i = 0; i < UTIL_ARRAY_LEN(must); i++) {
-        const char *s = a.signed_headers;
-        size_t n = strlen(must[i]);
-        bool found = false;
-        while (*s && !found) {
-            const char *e = strchr(s, ';');
-            size_t len = e ? (size_t)(e - s) : strlen(s);
-            found = len == n && strncasecmp(s, must[i], n) == 0;
-            s += len + (e ? 1 : 0);
-        }
+        if ((i == 4 && params_get(&c->params, "Action")) ||
+            (i == 5 && params_get(&c->params, "Version")))
+            continue;
         const char *v = http_header(c->http, must[i]);
-        if (!found || !v || !*v)
+        if (!listed(a.signed_headers, must[i]) || !v || !*v)
             return aliyun_fail(&c->reply, c->pool, ALIYUN_INCOMPLETE, NULL,
                                "(the %s header must be sent and signed)",
                                must[i]);

@@ -314,7 +314,7 @@ test('authentication: a wrong secret (SignatureDoesNotMatch 400, which the old S
   a.deepStrictEqual([put.status, JSON.parse(put.body).Code], [400, 'UnsupportedHTTPMethod']);
 });
 
-test('V3 signatures: the body is bound by x-acs-content-sha256; host, x-acs-date, the nonce and the hash must be signed; an empty nonce is refused; a Host outside signature_hosts is refused', async () => {
+test('V3 signatures: the body is bound by x-acs-content-sha256; host, x-acs-date, the nonce, the hash, the action and the version must be signed; an empty nonce is refused; a Host outside signature_hosts is refused', async () => {
   const srv = await env.sharedServer();
   const b = (await env.broker()).bootstrap;
   const w = await env.kfix.group(b, { prefix: 'av3' });
@@ -329,7 +329,8 @@ test('V3 signatures: the body is bound by x-acs-content-sha256; host, x-acs-date
     [400, 'SignatureDoesNotMatch']);
   // A hash that is not the body's, signed as it is.
   a.deepStrictEqual(code(await env.aliyunV3(srv, 'GetConsumerProgress', { ConsumerId: w.group }, { bodyHash: 'e'.repeat(64) })), [400, 'SignatureDoesNotMatch']);
-  for (const h of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
+  // The action and version travel in headers: those are signed too.
+  for (const h of ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256', 'x-acs-action', 'x-acs-version']) {
     a.deepStrictEqual(code(await env.aliyunV3(srv, 'GetConsumerProgress', { ConsumerId: w.group }, { drop: [h] })), [400, 'IncompleteSignature'], h);
   }
   a.deepStrictEqual(code(await env.aliyunV3(srv, 'GetConsumerProgress', { ConsumerId: w.group }, { nonce: '' })), [400, 'IncompleteSignature']);
