@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct pool *pool;
-    const struct params_limits lim = {64, 64, 256};
+    /* The first byte chooses the CKafka ('_' is '.') or the Aliyun form. */
+    const struct params_limits lim = {64, 64, 256, size && (data[0] & 1)};
     struct params p;
     char err[256];
     const char **v;
