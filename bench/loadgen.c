@@ -124,6 +124,23 @@ static void encode(const char *s, char *out)
     *out = '\0';
 }
 
+/* The name=value pairs of query (at most 128), each percent-decoded into
+ * malloc'd memory (the caller frees them), sorted by name. */
+static size_t sorted_pairs(const char *query, char *pairs[128])
+{
+    size_t np = 0;
+    char *copy = strdup(query), *save = NULL;
+    for (char *p = strtok_r(copy, "&", &save); p && np < 128;
+         p = strtok_r(NULL, "&", &save)) {
+        char *d = malloc(strlen(p) + 1);
+        decode(p, strlen(p), d);
+        pairs[np++] = d;
+    }
+    free(copy);
+    qsort(pairs, np, sizeof(*pairs), pair_cmp);
+    return np;
+}
+
 /* Builds a freshly signed API 2.0 request into c->req. */
 static void build_ckafka(struct conn *c)
 {
@@ -138,14 +155,7 @@ static void build_ckafka(struct conn *c)
              (unsigned long long)nonce_next++,
              sha256 ? "&SignatureMethod=HmacSHA256" : "");
     /* string to sign: decoded pairs sorted by name */
-    char *copy = strdup(query), *save = NULL;
-    for (char *p = strtok_r(copy, "&", &save); p && np < 128;
-         p = strtok_r(NULL, "&", &save)) {
-        char *d = malloc(strlen(p) + 1);
-        decode(p, strlen(p), d);
-        pairs[np++] = d;
-    }
-    qsort(pairs, np, sizeof(*pairs), pair_cmp);
+    np = sorted_pairs(query, pairs);
     int n = snprintf(sts, sizeof(sts), "%s%s%s?", post ? "POST" : "GET", host,
                      path);
     for (size_t i = 0; i < np; i++) {
@@ -153,7 +163,6 @@ static void build_ckafka(struct conn *c)
                       pairs[i]);
         free(pairs[i]);
     }
-    free(copy);
     HMAC(sha256 ? EVP_sha256() : EVP_sha1(), secret_key,
          (int)strlen(secret_key), (unsigned char *)sts, (size_t)n, md, &mdlen);
     EVP_EncodeBlock((unsigned char *)sig64, md, (int)mdlen);
@@ -198,14 +207,7 @@ static void build_aliyun(struct conn *c)
              "&SignatureVersion=1.0&SignatureNonce=%llu&Timestamp=%s"
              "&Version=2019-09-16",
              params, secret_id, (unsigned long long)nonce_next++, stamp);
-    char *copy = strdup(query), *save = NULL;
-    for (char *p = strtok_r(copy, "&", &save); p && np < 128;
-         p = strtok_r(NULL, "&", &save)) {
-        char *d = malloc(strlen(p) + 1);
-        decode(p, strlen(p), d);
-        pairs[np++] = d;
-    }
-    qsort(pairs, np, sizeof(*pairs), pair_cmp);
+    np = sorted_pairs(query, pairs);
     size_t n = 0;
     for (size_t i = 0; i < np; i++) {
         char *eq = strchr(pairs[i], '=');
@@ -217,7 +219,6 @@ static void build_aliyun(struct conn *c)
                               i ? "&" : "", ename, evalue);
         free(pairs[i]);
     }
-    free(copy);
     char *ecanon = malloc(3 * n + 1);
     encode(canon, ecanon);
     int sl =

@@ -61,18 +61,12 @@ static enum aliyun_status decode(struct aliyun_ctx *c)
         return aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Parameter",
                            "(%s)", err);
     c->params = c->query;
-    if (strcmp(h->method, "POST") != 0 || !h->body_len) {
-        if (h->body_too_large)
-            return aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Parameter",
-                               "(the body is larger than %lld bytes: "
-                               "max_body)",
-                               (long long)cfg->max_body);
-        return ALIYUN_OK;
-    }
     if (h->body_too_large)
         return aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Parameter",
                            "(the body is larger than %lld bytes: max_body)",
                            (long long)cfg->max_body);
+    if (strcmp(h->method, "POST") != 0 || !h->body_len)
+        return ALIYUN_OK;
     if (!http_is_form(h->content_type))
         return aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Parameter",
                            "(Content-Type %s: send the parameters as "
@@ -291,9 +285,16 @@ static enum aliyun_status auth_v3(struct aliyun_ctx *c, const char *authz)
                        http_header(c->http, "x-acs-signature-nonce"), ts);
 }
 
+/* RPC v1 signs the parameters and no header: its action and version must
+ * be parameters (V3 signs the x-acs- headers that may carry them). */
+static bool signed_v1(const struct aliyun_ctx *c)
+{
+    return params_get(&c->params, "Signature") != NULL;
+}
+
 static enum aliyun_status authenticate(struct aliyun_ctx *c)
 {
-    if (params_get(&c->params, "Signature"))
+    if (signed_v1(c))
         return auth_v1(c);
     const char *authz = http_header(c->http, "authorization");
     if (authz && *authz)
@@ -308,7 +309,7 @@ static enum aliyun_status route(struct aliyun_ctx *c, aliyun_action_fn *fn)
 {
     const char *version = params_get(&c->params, "Version");
     enum aliyun_status st;
-    if (!version)
+    if (!version && !signed_v1(c))
         version = http_header(c->http, "x-acs-version");
     if (!c->action || !*c->action)
         return aliyun_fail(&c->reply, c->pool, ALIYUN_MISSING, "Action", NULL);
@@ -400,7 +401,7 @@ static void serve(const struct http_env *env, const struct http_request *req,
                     !(authz && strncmp(authz, "ACS3-", 5) == 0);
         }
         c.action = params_get(&c.params, "Action");
-        if (!c.action)
+        if (!c.action && !signed_v1(&c))
             c.action = http_header(req, "x-acs-action");
         if (route(&c, &fn) == ALIYUN_OK)
             fn(&c);

@@ -298,6 +298,13 @@ test('authentication: a wrong secret (SignatureDoesNotMatch 400, which the old S
   refused(await env.aliyunPy(srv, 'GetConsumerProgress', p, { sdk: 'tea', accessKeyId: env.LIMITED_ID, accessKeySecret: env.LIMITED_KEY }), 403, 'Forbidden.RAM', 'other instance');
   refused(await env.aliyunPy(srv, 'GetConsumerProgress', { ...p, InstanceId: 'alikafka_nosuch' }, { accessKeyId: env.LIMITED_ID, accessKeySecret: env.LIMITED_KEY }), 403, 'Forbidden.RAM', 'unknown instance, limited key');
 
+  // RPC v1 signs no header: an action or version in x-acs- headers alone
+  // is not taken (anyone on the path could change them).
+  const hdrAction = await env.aliyunRaw(srv, { Format: 'JSON', ConsumerId: w.group }, { headers: { 'x-acs-action': 'GetConsumerProgress' } });
+  a.deepStrictEqual([hdrAction.status, JSON.parse(hdrAction.body).Code], [400, 'MissingAction']);
+  const hdrVersion = await env.aliyunRaw(srv, { Action: 'GetConsumerProgress', Format: 'JSON', ConsumerId: w.group, Version: undefined },
+    { headers: { 'x-acs-version': '2019-09-16' } });
+  a.deepStrictEqual([hdrVersion.status, JSON.parse(hdrVersion.body).Code], [400, 'MissingVersion']);
   const version = await env.aliyunRaw(srv, { Action: 'GetConsumerProgress', Format: 'JSON', ConsumerId: w.group, Version: '2018-01-01' });
   a.deepStrictEqual([version.status, JSON.parse(version.body).Code], [400, 'InvalidVersion']);
   const unsigned = await env.aliyunRaw(srv, { Action: 'GetConsumerProgress', Format: 'JSON', ConsumerId: w.group }, { sign: false });

@@ -641,8 +641,8 @@ function aliyunEncode(s) {
 // A raw RPC v1 request, signed here (the test's own implementation of the
 // algorithm): params as given (Action, Version, Format... included unless
 // o.bare), o.method GET or POST (the form body), o.sign false to send it
-// unsigned, o.tamper values set after signing. Returns {status, headers,
-// body} as received.
+// unsigned, o.tamper values set after signing, o.headers sent (unsigned).
+// Returns {status, headers, body} as received.
 async function aliyunRaw(srv, params, o = {}) {
   const all = o.bare ? { ...params } : {
     AccessKeyId: o.accessKeyId || SECRET_ID,
@@ -664,9 +664,9 @@ async function aliyunRaw(srv, params, o = {}) {
   Object.assign(all, o.tamper || {});
   const q = Object.keys(all).map((k) => `${aliyunEncode(k)}=${aliyunEncode(String(all[k]))}`).join('&');
   if (method === 'POST') {
-    return httpRequest(`${srv.url}/`, { method, body: q, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return httpRequest(`${srv.url}/`, { method, body: q, headers: { 'content-type': 'application/x-www-form-urlencoded', ...(o.headers || {}) } });
   }
-  return httpRequest(`${srv.url}/?${q}`, { method });
+  return httpRequest(`${srv.url}/?${q}`, { method, headers: o.headers || {} });
 }
 
 // A raw V3 (ACS3-HMAC-SHA256) request, signed here: params in the query,
