@@ -1,0 +1,119 @@
+/* aksk.c - Huawei Cloud's SDK-HMAC-SHA256, byte for byte as
+ * huaweicloudsdkcore's Signer and the Node SDK's AKSKSigner compute it
+ * (vectors D, E and F of dialects.md are its unit tests). Nothing here
+ * looks up a key or remembers a request. */
+#include "huawei/aksk.h"
+
+#include "common/canon.h"
+#include "common/pool.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+int huawei_parse_auth(struct pool *pool, const char *header,
+                      struct huawei_auth *out)
+{
+    static const char scheme[] = "SDK-HMAC-SHA256";
+    size_t sl = sizeof(scheme) - 1;
+    if (!header || strncmp(header, scheme, sl) != 0 || header[sl] != ' ')
+        return -1;
+    const char *rest = header + sl;
+    out->access_key = canon_auth_part(pool, rest, "Access");
+    out->signed_headers = canon_auth_part(pool, rest, "SignedHeaders");
+    out->signature = canon_auth_part(pool, rest, "Signature");
+    return out->access_key && out->signed_headers && out->signature ? 0 : -1;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+char *huawei_canonical_uri(struct pool *pool, const char *path, bool decode)
+{
+    char *out = pool_strdup(pool, "");
+    const char *s = path;
+    while (*s == '/')
+        s++;
+    while (*s) {
+        const char *e = strchr(s, '/');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        char *seg = pool_alloc(pool, len + 1);
+        size_t k = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (decode && s[i] == '%') {
+                int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
+                int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+                if (hi < 0 || lo < 0)
+                    return NULL;
+                seg[k++] = (char)(hi * 16 + lo);
+                i += 2;
+            } else {
+                seg[k++] = s[i];
+            }
+        }
+        out = pool_printf(pool, "%s/%s", out, canon_encode(pool, seg, k));
+        s += len;
+        while (*s == '/')
+            s++;
+    }
+    return pool_printf(pool, "%s/", out);
+}
+
+char *huawei_canonical(struct pool *pool, const char *method, const char *uri,
+                       const struct params *query, const char *signed_headers,
+                       huawei_header_fn header, void *arg,
+                       const char *payload_hash, const char **missing)
+{
+    return canon_request(pool, method, uri, query, signed_headers, header, arg,
+                         payload_hash, missing);
+}
+
+char *huawei_string_to_sign(struct pool *pool, const char *date,
+                            const char *canonical)
+{
+    char h[CRYPTO_HEX_MAX];
+    crypto_sha256_hex(canonical, strlen(canonical), h);
+    return pool_printf(pool, "SDK-HMAC-SHA256\n%s\n%s", date, h);
+}
+
+void huawei_sign(const char *secret, const char *sts, char out[CRYPTO_HEX_MAX])
+{
+    crypto_hmac_hex(CRYPTO_SHA256, secret, strlen(secret), sts, strlen(sts),
+                    out);
+}
+
+static int num(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int huawei_parse_date(const char *s, int64_t *out)
+{
+    struct tm tm = {0};
+    int y, mo, d, h, mi, se;
+    if (strlen(s) != 16 || num(s, 4, &y) || num(s + 4, 2, &mo) ||
+        num(s + 6, 2, &d) || s[8] != 'T' || num(s + 9, 2, &h) ||
+        num(s + 11, 2, &mi) || num(s + 13, 2, &se) || s[15] != 'Z' || mo < 1 ||
+        mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return -1;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    *out = (int64_t)timegm(&tm);
+    return 0;
+}
