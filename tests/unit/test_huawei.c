@@ -7,6 +7,7 @@
 #include "common/pool.h"
 #include "common/util.h"
 #include "huawei/aksk.h"
+#include "huawei/routes.h"
 
 #include <string.h>
 
@@ -174,6 +175,81 @@ static void authorization_and_date(void **state)
     pool_free(p);
 }
 
+static void routes(void **state)
+{
+    static const struct {
+        const char *method, *path;
+        enum huawei_op op;
+        bool method_ok;
+        const char *p, *i, *g;
+    } rows[] = {
+        {"POST",
+         "/v1.0/pid/instances/iid/manage/groups/g1/reset-message-offset",
+         HUAWEI_RESET_V1, true, "pid", "iid", "g1"},
+        {"POST",
+         "/v2/pid/instances/iid/management/groups/my%20group/"
+         "reset-message-offset",
+         HUAWEI_RESET_V2, true, "pid", "iid", "my group"},
+        {"PUT", "/v2/kafka/pid/instances/iid/groups/g1/reset-message-offset",
+         HUAWEI_RESET_ENGINE, true, "pid", "iid", "g1"},
+        {"GET", "/v1.0/pid/instances/iid/manage/groups/g1", HUAWEI_DETAIL_V1,
+         true, "pid", "iid", "g1"},
+        {"GET", "/v2/pid/instances/iid/management/groups/g1/", HUAWEI_DETAIL_V2,
+         true, "pid", "iid", "g1"},
+        {"GET", "/v2/pid/instances/iid/groups/g1", HUAWEI_SUMMARY, true, "pid",
+         "iid", "g1"},
+        {"GET", "/v2/kafka/pid/instances/iid/groups/g1", HUAWEI_SUMMARY_ENGINE,
+         true, "pid", "iid", "g1"},
+        {"GET", "/v2/pid/instances/iid/groups", HUAWEI_LIST, true, "pid", "iid",
+         NULL},
+        {"GET", "/v2/kafka/pid/instances/iid/groups/g1/message-offset",
+         HUAWEI_OFFSETS, true, "pid", "iid", "g1"},
+        {"GET", "/v2/kafka/pid/instances/iid/groups/g1/topics", HUAWEI_TOPICS,
+         true, "pid", "iid", "g1"},
+        {"GET", "/v2/kafka/pid/instances/iid/groups/g1/members", HUAWEI_MEMBERS,
+         true, "pid", "iid", "g1"},
+        /* The shape of a route, another method. */
+        {"GET",
+         "/v2/pid/instances/iid/management/groups/g1/reset-message-offset",
+         HUAWEI_RESET_V2, false, "pid", "iid", "g1"},
+        {"DELETE", "/v2/pid/instances/iid/groups", HUAWEI_LIST, false, "pid",
+         "iid", NULL},
+        /* No route. */
+        {"GET", "/v2/pid/instances/iid/groups/g1/extra", HUAWEI_NONE, false,
+         NULL, NULL, NULL},
+        {"GET", "/v2//instances/iid/groups", HUAWEI_NONE, false, NULL, NULL,
+         NULL},
+        {"GET", "/v2/pid/instances/iid/groups/g%2", HUAWEI_NONE, false, NULL,
+         NULL, NULL},
+        {"GET", "/v2/pid/instances/iid/groups/g%00", HUAWEI_NONE, false, NULL,
+         NULL, NULL},
+        {"GET", "/v3/pid/instances/iid/groups", HUAWEI_NONE, false, NULL, NULL,
+         NULL},
+    };
+    struct pool *p = pool_new();
+    (void)state;
+    for (size_t k = 0; k < UTIL_ARRAY_LEN(rows); k++) {
+        struct huawei_route r;
+        huawei_route(p, rows[k].method, rows[k].path, &r);
+        if (r.op != rows[k].op || r.method_ok != rows[k].method_ok)
+            fail_msg("row %zu (%s %s): op %d ok %d", k, rows[k].method,
+                     rows[k].path, (int)r.op, (int)r.method_ok);
+        if (rows[k].op == HUAWEI_NONE)
+            continue;
+        assert_string_equal(r.project, rows[k].p);
+        assert_string_equal(r.instance, rows[k].i);
+        if (rows[k].g)
+            assert_string_equal(r.group, rows[k].g);
+        else
+            assert_null(r.group);
+    }
+    assert_true(huawei_owns("/v1.0/x"));
+    assert_true(huawei_owns("/v2/x/instances/y/groups"));
+    assert_false(huawei_owns("/v2/index.php"));
+    assert_false(huawei_owns("/"));
+    pool_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +258,7 @@ int main(void)
         cmocka_unit_test(vector_f),
         cmocka_unit_test(canonical_uris),
         cmocka_unit_test(authorization_and_date),
+        cmocka_unit_test(routes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
