@@ -65,8 +65,4 @@ enum aliyun_status aliyun_group(struct aliyun_ctx *c, const char **out);
 enum aliyun_status aliyun_core_failed(struct aliyun_ctx *c, const char *group,
                                       const struct core_error *e);
 
-/* Kafka's group state as the cloud spells it: STABLE, EMPTY, DEAD,
- * PREPARING_REBALANCE, COMPLETING_REBALANCE, UNKNOWN (static strings). */
-const char *aliyun_state(const char *kafka_state);
-
 #endif

@@ -5,6 +5,7 @@
  * remark, tags or creation time. */
 #include "aliyun/action.h"
 #include "common/pool.h"
+#include "common/util.h"
 #include "core/describe.h"
 
 #include <json-c/json.h>
@@ -32,11 +33,12 @@ enum aliyun_status aliyun_get_consumer_list(struct aliyun_ctx *c)
     for (size_t i = 0; i < n; i++)
         total += !only || strcmp(groups[i].group, only) == 0;
     json_object *list = json_object_new_array();
-    size_t first = (size_t)(page - 1) * (size_t)size, k = 0;
+    size_t first, count, k = 0;
+    util_page_slice((page - 1) * size, size, total, &first, &count);
     for (size_t i = 0; i < n; i++) {
         if (only && strcmp(groups[i].group, only) != 0)
             continue;
-        if (k++ < first || k > first + (size_t)size)
+        if (k++ < first || k > first + count)
             continue;
         json_object *g = json_object_new_object();
         json_object_object_add(g, "ConsumerId",

@@ -54,7 +54,8 @@ enum aliyun_status aliyun_get_consumer_progress(struct aliyun_ctx *c)
     if ((st = aliyun_group(c, &group)) ||
         (st = aliyun_bool(c, "HideLastTimestamp", false, &hide)))
         return st;
-    if (core_group_detail(&c->core, group, !hide, &d, &e) < 0)
+    if (core_group_detail(&c->core, group, hide ? 0 : CORE_DETAIL_TIMES, &d,
+                          &e) < 0)
         return aliyun_core_failed(c, group, &e);
     if (strcmp(d.group.state, "Dead") == 0 && !d.n)
         return aliyun_fail(&c->reply, c->pool, ALIYUN_GROUP_UNKNOWN, NULL,
@@ -94,8 +95,8 @@ enum aliyun_status aliyun_get_consumer_progress(struct aliyun_ctx *c)
     json_object *p = json_object_new_object();
     json_object_object_add(p, "TotalDiff", json_object_new_int64(total));
     json_object_object_add(p, "LastTimestamp", json_object_new_int64(last));
-    json_object_object_add(p, "state",
-                           json_object_new_string(aliyun_state(d.group.state)));
+    json_object_object_add(
+        p, "state", json_object_new_string(core_state_upper(d.group.state)));
     json_object_object_add(p, "TopicList", wrapped("TopicList", topics));
     /* Kafka keeps no history of rebalances. */
     json_object_object_add(

@@ -8,6 +8,7 @@
 
 #include "aliyun/action.h"
 #include "aliyun/sign.h"
+#include "common/canon.h"
 #include "common/config.h"
 #include "common/crypto.h"
 #include "common/log.h"
@@ -196,20 +197,6 @@ static enum aliyun_status auth_v1(struct aliyun_ctx *c)
     return check_nonce(c, ak, nonce, ts);
 }
 
-/* True when name is in the ';'-list signed (any case). */
-static bool listed(const char *signed_headers, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *s = signed_headers; *s;) {
-        const char *e = strchr(s, ';');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (len == n && strncasecmp(s, name, n) == 0)
-            return true;
-        s += len + (e ? 1 : 0);
-    }
-    return false;
-}
-
 /* V3 ACS3-HMAC-SHA256: the canonical request over the headers the client
  * signed, which must include the host and the x-acs- headers that carry
  * the time, the nonce and the body's hash, and the action and version
@@ -236,7 +223,7 @@ static enum aliyun_status auth_v3(struct aliyun_ctx *c, const char *authz)
             (i == 5 && params_get(&c->params, "Version")))
             continue;
         const char *v = http_header(c->http, must[i]);
-        if (!listed(a.signed_headers, must[i]) || !v || !*v)
+        if (!canon_listed(a.signed_headers, must[i]) || !v || !*v)
             return aliyun_fail(&c->reply, c->pool, ALIYUN_INCOMPLETE, NULL,
                                "(the %s header must be sent and signed)",
                                must[i]);
@@ -533,22 +520,4 @@ enum aliyun_status aliyun_core_failed(struct aliyun_ctx *c, const char *group,
     }
     return aliyun_fail(r, c->pool, ALIYUN_INTERNAL, NULL,
                        "(unexpected core status %d)", (int)e->status);
-}
-
-const char *aliyun_state(const char *s)
-{
-    static const struct {
-        const char *kafka, *cloud;
-    } map[] = {
-        {"Stable", "STABLE"},
-        {"Empty", "EMPTY"},
-        {"Dead", "DEAD"},
-        {"PreparingRebalance", "PREPARING_REBALANCE"},
-        {"CompletingRebalance", "COMPLETING_REBALANCE"},
-        {"AwaitingSync", "COMPLETING_REBALANCE"},
-    };
-    for (size_t i = 0; s && i < UTIL_ARRAY_LEN(map); i++)
-        if (strcmp(map[i].kafka, s) == 0)
-            return map[i].cloud;
-    return "UNKNOWN";
 }

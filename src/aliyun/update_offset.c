@@ -7,12 +7,12 @@
  * audits; everything here is checked before it is asked. */
 #include "aliyun/action.h"
 #include "common/config.h"
+#include "common/json.h"
 #include "common/pool.h"
 #include "common/util.h"
 #include "core/cluster.h"
 #include "core/reset.h"
 
-#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,22 +23,6 @@ static json_object *member(json_object *o, const char *key)
 {
     json_object_object_foreach(o, k, v) if (strcasecmp(k, key) == 0) return v;
     return NULL;
-}
-
-static bool json_int(json_object *v, int64_t min, int64_t max, int64_t *out)
-{
-    if (!v)
-        return false;
-    if (json_object_is_type(v, json_type_int)) {
-        errno = 0;
-        *out = json_object_get_int64(v);
-        return errno == 0 && *out >= min && *out <= max;
-    }
-    /* Some callers quote numbers. */
-    if (json_object_is_type(v, json_type_string))
-        return util_parse_int64(json_object_get_string(v), out) &&
-               *out >= min && *out <= max;
-    return false;
 }
 
 /* Offsets as JSON text into parts/offsets (pool), *n of them. */
@@ -73,8 +57,8 @@ static enum aliyun_status offsets_json(struct aliyun_ctx *c, const char *text,
         json_object *e = json_object_array_get_idx(a, i);
         int64_t p, o;
         if (!json_object_is_type(e, json_type_object) ||
-            !json_int(member(e, "partition"), 0, INT32_MAX, &p) ||
-            !json_int(member(e, "offset"), 0, INT64_MAX, &o)) {
+            !json_int_in(member(e, "partition"), 0, INT32_MAX, &p) ||
+            !json_int_in(member(e, "offset"), 0, INT64_MAX, &o)) {
             st = aliyun_fail(&c->reply, c->pool, ALIYUN_INVALID, "Offsets",
                              "(element %zu: {\"Partition\":N,\"Offset\":N}, "
                              "a partition id from 0 and an offset from 0)",
@@ -196,20 +180,9 @@ enum aliyun_status aliyun_update_consumer_offset(struct aliyun_ctx *c)
         return aliyun_core_failed(c, r.group, &e);
     /* The envelope has no room for per-partition outcomes: anything short
      * of every partition committed is an error naming the failures. */
-    char *failed = NULL;
-    size_t nfailed = 0;
-    for (size_t i = 0; i < r.n; i++) {
-        if (!r.tps[i].err)
-            continue;
-        if (nfailed++ < 10)
-            failed =
-                pool_printf(c->pool, "%s%s%s/%d (Kafka error %d)",
-                            failed ? failed : "", failed ? ", " : "",
-                            r.tps[i].topic, r.tps[i].partition, r.tps[i].err);
-    }
-    if (nfailed)
-        return aliyun_fail(&c->reply, c->pool, ALIYUN_UNAVAILABLE, NULL,
-                           "(%zu of %zu partitions were not reset: %s%s)",
-                           nfailed, r.n, failed, nfailed > 10 ? ", ..." : "");
+    const char *failed = core_reset_failures(c->pool, &r);
+    if (failed)
+        return aliyun_fail(&c->reply, c->pool, ALIYUN_UNAVAILABLE, NULL, "(%s)",
+                           failed);
     return aliyun_ok(&c->reply, NULL, "operation success");
 }

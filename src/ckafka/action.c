@@ -7,6 +7,7 @@
 #include "common/config.h"
 #include "common/params.h"
 #include "common/pool.h"
+#include "common/util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -128,8 +129,7 @@ enum reply_status action_page(struct action_ctx *c, int64_t def, int64_t max,
 void action_page_slice(const struct action_page *p, size_t total, size_t *first,
                        size_t *n)
 {
-    *first = (uint64_t)p->offset < total ? (size_t)p->offset : total;
-    *n = total - *first < (size_t)p->limit ? total - *first : (size_t)p->limit;
+    util_page_slice(p->offset, p->limit, total, first, n);
 }
 
 bool action_matches(const char *s, const char *filter)

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 static bool unreserved(unsigned char c)
 {
@@ -131,4 +132,17 @@ const char *canon_auth_part(struct pool *pool, const char *s, const char *name)
         s += len;
     }
     return NULL;
+}
+
+bool canon_listed(const char *signed_headers, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *s = signed_headers; *s;) {
+        const char *e = strchr(s, ';');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (len == n && strncasecmp(s, name, n) == 0)
+            return true;
+        s += len + (e ? 1 : 0);
+    }
+    return false;
 }

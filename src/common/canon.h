@@ -4,6 +4,7 @@
 #ifndef CKAFKA_CANON_H
 #define CKAFKA_CANON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct params;
@@ -32,6 +33,10 @@ char *canon_request(struct pool *pool, const char *method, const char *uri,
                     const struct params *query, const char *signed_headers,
                     canon_header_fn header, void *arg, const char *payload_hash,
                     const char **missing);
+
+/* True when name is one of the ';'-separated header names of
+ * signed_headers (any case). */
+bool canon_listed(const char *signed_headers, const char *name);
 
 /* The value of "name=value" among the ','-separated parts of an
  * Authorization header's parameters (blanks around them ignored), as a

@@ -10,6 +10,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -378,7 +380,7 @@ static int section_header(struct parser *p, char *line, enum section *sec)
             return fail(p, "key %s is defined twice", id);
         c->keys = util_reallocarray(c->keys, c->nkeys + 1, sizeof(*c->keys));
         c->keys[c->nkeys++] =
-            (struct config_key){util_strdup(id), NULL, false, NULL, 0, p->line};
+            (struct config_key){.secret_id = util_strdup(id), .line = p->line};
         *sec = SEC_KEY;
     } else {
         return fail(p, "unknown section [%s] (expected instance or key)", body);
@@ -420,10 +422,26 @@ static int key_prop(struct parser *p, const char *k, const char *v)
                         "[key %s] instances is empty (list instance IDs, "
                         "or * for all)",
                         key->secret_id);
+    } else if (strcmp(k, "tokens") == 0) {
+        if (key->tokens)
+            return fail(p, "[key %s] tokens is set twice", key->secret_id);
+        key->tokens = split_list(v, &key->ntokens);
+        for (size_t i = 0; i < key->ntokens; i++)
+            if (strlen(key->tokens[i]) < 16)
+                return fail(p,
+                            "[key %s] tokens: a token must be at least 16 "
+                            "characters",
+                            key->secret_id);
+    } else if (strcmp(k, "project_id") == 0) {
+        if (key->project_id)
+            return fail(p, "[key %s] project_id is set twice", key->secret_id);
+        if (!*v)
+            return fail(p, "[key %s] project_id is empty", key->secret_id);
+        key->project_id = util_strdup(v);
     } else {
         return fail(p,
                     "[key %s] unknown key '%s' (expected secret, "
-                    "instances)",
+                    "instances, tokens, project_id)",
                     key->secret_id, k);
     }
     return 0;
@@ -486,6 +504,14 @@ static int validate(struct parser *p)
                             "[key %s] instances: no [instance %s] is "
                             "defined",
                             k->secret_id, k->instances[j]);
+        for (size_t j = 0; j < k->ntokens; j++)
+            for (size_t h = 0; h <= i; h++)
+                for (size_t m = 0; m < (h == i ? j : c->keys[h].ntokens); m++)
+                    if (strcmp(c->keys[h].tokens[m], k->tokens[j]) == 0)
+                        return fail(p,
+                                    "[key %s] tokens: a token is given "
+                                    "twice (each stands for one key)",
+                                    k->secret_id);
     }
     p->line = 0;
     if (c->status_path && c->status_path[0] != '/')
@@ -627,6 +653,10 @@ void config_free(struct config *c)
             free(c->keys[i].secret_key);
         }
         free_list(c->keys[i].instances, c->keys[i].ninstances);
+        for (size_t j = 0; j < c->keys[i].ntokens; j++)
+            memset(c->keys[i].tokens[j], 0, strlen(c->keys[i].tokens[j]));
+        free_list(c->keys[i].tokens, c->keys[i].ntokens);
+        free(c->keys[i].project_id);
     }
     free(c->keys);
     free(c->path);
@@ -649,6 +679,25 @@ const struct config_key *config_key(const struct config *c,
         if (strcmp(c->keys[i].secret_id, secret_id) == 0)
             return &c->keys[i];
     return NULL;
+}
+
+const struct config_key *config_token(const struct config *c, const char *token)
+{
+    unsigned char want[SHA256_DIGEST_LENGTH], have[SHA256_DIGEST_LENGTH];
+    const struct config_key *found = NULL;
+    /* Digests of equal length: the comparison's time says nothing about
+     * the tokens' lengths or common prefixes. */
+    SHA256((const unsigned char *)token, strlen(token), want);
+    for (size_t i = 0; i < c->nkeys; i++)
+        for (size_t j = 0; j < c->keys[i].ntokens; j++) {
+            const char *t = c->keys[i].tokens[j];
+            SHA256((const unsigned char *)t, strlen(t), have);
+            if (CRYPTO_memcmp(want, have, sizeof(want)) == 0)
+                found = &c->keys[i];
+        }
+    OPENSSL_cleanse(want, sizeof(want));
+    OPENSSL_cleanse(have, sizeof(have));
+    return found;
 }
 
 bool config_host_allowed(const struct config *c, const char *host)

@@ -30,6 +30,12 @@ struct config_key {
     bool all_instances;
     char **instances;
     size_t ninstances;
+    /* Huawei DMS: static X-Auth-Token values that stand for this key
+     * (never logged), and the project_id its requests must name (NULL:
+     * any). */
+    char **tokens;
+    size_t ntokens;
+    char *project_id;
     int line;
 };
 
@@ -116,6 +122,11 @@ const struct config_instance *config_instance(const struct config *c,
                                               const char *id);
 const struct config_key *config_key(const struct config *c,
                                     const char *secret_id);
+/* The key a Huawei X-Auth-Token stands for, or NULL. Every configured
+ * token is compared, in time that does not depend on where the values
+ * differ. */
+const struct config_key *config_token(const struct config *c,
+                                      const char *token);
 /* True when a signature made for host (the Host header as sent, with its
  * port) is answered here: signature_hosts lists it (case-insensitively), or
  * is empty. */

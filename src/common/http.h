@@ -20,6 +20,9 @@ struct http_request {
     const char *method;       /* REQUEST_METHOD, "" when absent */
     const char *host;         /* HTTP_HOST as received, "" when absent */
     const char *path;         /* the path, without the query; "" if none */
+    const char *raw_path;     /* the path as the client sent it (REQUEST_URI
+                                 up to '?', escapes kept), or NULL when the
+                                 web server did not pass it */
     const char *query;        /* QUERY_STRING, "" when absent */
     const char *content_type; /* CONTENT_TYPE, NULL when absent */
     const char *client;       /* REMOTE_ADDR, "" when unknown */

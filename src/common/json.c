@@ -5,6 +5,7 @@
 #include "common/pool.h"
 #include "common/util.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 char *json_text(struct pool *pool, json_object *o, size_t *len)
@@ -30,4 +31,19 @@ json_object *ms_json(int64_t us)
     snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)(us / 1000),
              (long long)(us % 1000));
     return json_object_new_double_s((double)us / 1000.0, buf);
+}
+
+bool json_int_in(json_object *v, int64_t min, int64_t max, int64_t *out)
+{
+    if (!v)
+        return false;
+    if (json_object_is_type(v, json_type_int)) {
+        errno = 0;
+        *out = json_object_get_int64(v);
+        return errno == 0 && *out >= min && *out <= max;
+    }
+    if (json_object_is_type(v, json_type_string))
+        return util_parse_int64(json_object_get_string(v), out) &&
+               *out >= min && *out <= max;
+    return false;
 }

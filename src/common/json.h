@@ -5,6 +5,7 @@
 #define CKAFKA_JSON_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,5 +20,9 @@ char *json_text(struct pool *pool, json_object *o, size_t *len);
 /* A duration in microseconds as a JSON number of milliseconds with three
  * decimals (1234 -> 1.234), not json-c's 17 significant digits. */
 json_object *ms_json(int64_t us);
+
+/* True when v is an integer within [min, max] (or a string holding one:
+ * some callers quote numbers), into *out. */
+bool json_int_in(json_object *v, int64_t min, int64_t max, int64_t *out);
 
 #endif

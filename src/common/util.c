@@ -203,3 +203,13 @@ int util_strptrcmp(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
+
+void util_page_slice(int64_t offset, int64_t limit, size_t total, size_t *first,
+                     size_t *n)
+{
+    *first = offset >= 0 && (uint64_t)offset < total ? (size_t)offset
+             : offset < 0                            ? 0
+                                                     : total;
+    size_t left = total - *first;
+    *n = limit < 0 || (uint64_t)limit > left ? left : (size_t)limit;
+}

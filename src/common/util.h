@@ -53,6 +53,11 @@ void util_hex(char *out, const unsigned char *b, size_t n);
 /* True when a and b are both NULL or equal strings. */
 bool util_streq(const char *a, const char *b);
 
+/* The page of total items that starts at item offset and holds at most
+ * limit: its first index (total when past the end) and its count. */
+void util_page_slice(int64_t offset, int64_t limit, size_t total, size_t *first,
+                     size_t *n);
+
 /* strcmp-style comparison for qsort over an array of char pointers. */
 int util_strptrcmp(const void *a, const void *b);
 

@@ -3,6 +3,7 @@
 #include "core/describe.h"
 
 #include "common/pool.h"
+#include "core/offsets.h"
 #include "kafka/kafka.h"
 
 #include <stdlib.h>
@@ -161,4 +162,62 @@ int core_groups_committed(struct core_ctx *c, const char *const *groups,
                              c->deadline, err, sizeof(err)) < 0)
         return core_fail(c, e, CORE_KAFKA, "%s", err);
     return 0;
+}
+
+int core_groups_lag(struct core_ctx *c, const char *const *groups, size_t n,
+                    int64_t *lags, struct core_error *e)
+{
+    struct tp **tps;
+    size_t *ntps, all = 0;
+    char err[512];
+
+    if (core_groups_committed(c, groups, n, &tps, &ntps, e) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        all += ntps[i];
+    /* Every group's partitions, each once, sorted: one lookup of ends. */
+    struct tp *ends = pool_alloc(c->pool, (all + 1) * sizeof(*ends));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ntps[i]; j++)
+            tp_init(&ends[k++], tps[i][j].topic, tps[i][j].partition);
+    qsort(ends, k, sizeof(*ends), tp_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!m || tp_cmp(&ends[m - 1], &ends[i]) != 0)
+            ends[m++] = ends[i];
+    if (m && kafka_lookup(c->kafka, c->pool, NULL, ends, m, KAFKA_END, 0,
+                          c->deadline, err, sizeof(err)) < 0)
+        return core_fail(c, e, CORE_KAFKA, "%s", err);
+    for (size_t i = 0; i < n; i++) {
+        lags[i] = 0;
+        for (size_t j = 0; j < ntps[i]; j++) {
+            const struct tp *t =
+                bsearch(&tps[i][j], ends, m, sizeof(*ends), tp_cmp);
+            if (!t || t->err)
+                continue;
+            struct tp one = tps[i][j];
+            one.end = t->end;
+            lags[i] += offsets_lag(&one);
+        }
+    }
+    return 0;
+}
+
+const char *core_state_upper(const char *s)
+{
+    static const struct {
+        const char *kafka, *cloud;
+    } map[] = {
+        {"Stable", "STABLE"},
+        {"Empty", "EMPTY"},
+        {"Dead", "DEAD"},
+        {"PreparingRebalance", "PREPARING_REBALANCE"},
+        {"CompletingRebalance", "COMPLETING_REBALANCE"},
+        {"AwaitingSync", "COMPLETING_REBALANCE"},
+    };
+    for (size_t i = 0; s && i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(map[i].kafka, s) == 0)
+            return map[i].cloud;
+    return "UNKNOWN";
 }

@@ -66,9 +66,12 @@ static int topic_cmp(const void *a, const void *b)
                   ((const struct core_topic *)b)->name);
 }
 
-int core_group_detail(struct core_ctx *c, const char *group, bool timestamps,
+int core_group_detail(struct core_ctx *c, const char *group, unsigned what,
                       struct core_group_detail *out, struct core_error *e)
 {
+    /* Topics known to have no commits of the group: not fetched again. */
+    static const struct tp no_commits;
+    bool timestamps = what & CORE_DETAIL_TIMES;
     struct core_group *g = NULL;
     struct core_topic *topics = NULL;
     size_t ntopics = 0, nextra = 0, ntps = 0;
@@ -92,11 +95,12 @@ int core_group_detail(struct core_ctx *c, const char *group, bool timestamps,
         for (size_t i = 0; i < nextra; i++)
             if (counts[i] >= 0)
                 all[ntopics++] =
-                    (struct core_topic){extra[i], counts[i], NULL, 0};
+                    (struct core_topic){extra[i], counts[i], &no_commits, 0};
         qsort(all, ntopics, sizeof(*all), topic_cmp);
         topics = all;
     }
-    if (core_read_offsets(c, group, topics, ntopics, &tps, &ntps, e) < 0)
+    if (core_read_offsets(c, group, topics, ntopics,
+                          (what & CORE_DETAIL_STARTS) != 0, &tps, &ntps, e) < 0)
         return -1;
     if (ntps > (size_t)c->cfg->max_partitions) {
         e->count = ntps;

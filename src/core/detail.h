@@ -29,12 +29,18 @@ struct core_group_detail {
     size_t n;
 };
 
+/* What core_group_detail reads beyond offsets and owners. */
+enum {
+    CORE_DETAIL_TIMES = 1u << 0,  /* last_ts */
+    CORE_DETAIL_STARTS = 1u << 1, /* tp.start of every partition */
+};
+
 /* Reads group into out: one DescribeGroups per broker, one OffsetFetch,
- * one ListOffsets per leader broker (two where a partition has no commit),
- * and with timestamps one Fetch per leader broker. A group that does not
- * exist is Dead with no partitions. Returns 0, or -1 with e (CORE_KAFKA,
- * CORE_TOO_MANY_PARTITIONS). */
-int core_group_detail(struct core_ctx *c, const char *group, bool timestamps,
+ * one ListOffsets per leader broker (two where a partition has no commit,
+ * or with CORE_DETAIL_STARTS), and with CORE_DETAIL_TIMES one Fetch per
+ * leader broker. A group that does not exist is Dead with no partitions.
+ * Returns 0, or -1 with e (CORE_KAFKA, CORE_TOO_MANY_PARTITIONS). */
+int core_group_detail(struct core_ctx *c, const char *group, unsigned what,
                       struct core_group_detail *out, struct core_error *e);
 
 #endif

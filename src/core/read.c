@@ -90,7 +90,7 @@ static struct tp *partitions_of(struct pool *pool, const struct core_topic *v,
 }
 
 int core_read_offsets(struct core_ctx *c, const char *group,
-                      const struct core_topic *topics, size_t n,
+                      const struct core_topic *topics, size_t n, bool starts,
                       struct tp **out, size_t *nout, struct core_error *e)
 {
     char err[512];
@@ -117,7 +117,7 @@ int core_read_offsets(struct core_ctx *c, const char *group,
         if (kafka_lookup(c->kafka, c->pool, group, live, nlive, what, 0,
                          c->deadline, err, sizeof(err)) < 0)
             return core_fail(c, e, CORE_KAFKA, "%s", err);
-        bool uncommitted = false;
+        bool uncommitted = starts;
         for (size_t i = 0; i < nlive && !uncommitted; i++)
             uncommitted = live[i].committed < 0 && live[i].err == 0;
         /* Lag of a partition without a commit counts from the log start. */

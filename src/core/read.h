@@ -21,7 +21,8 @@ struct core_topic {
     const char *name;
     int32_t partitions;         /* -1: gone from the cluster */
     const struct tp *committed; /* the group's commits on it, when the
-                                   group's topics were listed; else NULL */
+                                   group's topics were listed (none: not
+                                   NULL, ncommitted 0); NULL: unknown */
     size_t ncommitted;
 };
 
@@ -35,11 +36,11 @@ int core_group_topics(struct core_ctx *c, const char *group,
 
 /* The partitions of topics[0..n), sorted: every partition of a topic the
  * cluster has, with committed, metadata, end (and start where committed is
- * TP_NONE); a topic gone from the cluster shows its committed partitions
- * with err UNKNOWN_TOPIC_OR_PARTITION. Returns 0, or -1 with e
- * (CORE_KAFKA). */
+ * TP_NONE, or everywhere with starts); a topic gone from the cluster shows
+ * its committed partitions with err UNKNOWN_TOPIC_OR_PARTITION. Returns 0,
+ * or -1 with e (CORE_KAFKA). */
 int core_read_offsets(struct core_ctx *c, const char *group,
-                      const struct core_topic *topics, size_t n,
+                      const struct core_topic *topics, size_t n, bool starts,
                       struct tp **tps, size_t *ntps, struct core_error *e);
 
 #endif

@@ -365,3 +365,22 @@ int core_reset(struct core_ctx *c, struct core_reset *r, struct core_error *e)
     grouplock_release(c->locks, &held);
     return rc;
 }
+
+const char *core_reset_failures(struct pool *pool, const struct core_reset *r)
+{
+    char *failed = NULL;
+    size_t nfailed = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (!r->tps[i].err)
+            continue;
+        if (nfailed++ < 10)
+            failed = pool_printf(pool, "%s%s%s/%d (Kafka error %d)",
+                                 failed ? failed : "", failed ? ", " : "",
+                                 r->tps[i].topic, r->tps[i].partition,
+                                 r->tps[i].err);
+    }
+    if (!nfailed)
+        return NULL;
+    return pool_printf(pool, "%zu of %zu partitions were not reset: %s%s",
+                       nfailed, r->n, failed, nfailed > 10 ? ", ..." : "");
+}

@@ -53,4 +53,9 @@ int core_parts_sort_offsets(int32_t *parts, int64_t *offsets, size_t n,
  * back: audited as "unknown"). c must have passed core_begin. */
 int core_reset(struct core_ctx *c, struct core_reset *r, struct core_error *e);
 
+/* After core_reset: NULL when every partition was committed, else "N of M
+ * partitions were not reset: t/p (Kafka error E), ..." naming the first
+ * ten (pool memory). */
+const char *core_reset_failures(struct pool *pool, const struct core_reset *r);
+
 #endif

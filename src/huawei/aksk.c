@@ -45,11 +45,13 @@ char *huawei_canonical_uri(struct pool *pool, const char *path, bool decode)
         char *seg = pool_alloc(pool, len + 1);
         size_t k = 0;
         for (size_t i = 0; i < len; i++) {
-            if (decode && s[i] == '%') {
-                int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-                int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
-                if (hi < 0 || lo < 0)
-                    return NULL;
+            int hi = s[i] == '%' && i + 2 < len ? hexval(s[i + 1]) : -1;
+            int lo = s[i] == '%' && i + 2 < len ? hexval(s[i + 2]) : -1;
+            if (decode && s[i] == '%' && (hi < 0 || lo < 0))
+                return NULL;
+            /* Node's url.parse leaves non-ASCII characters unescaped:
+             * only those escapes are undone before its encoding. */
+            if (hi >= 0 && lo >= 0 && (decode || hi >= 8)) {
                 seg[k++] = (char)(hi * 16 + lo);
                 i += 2;
             } else {

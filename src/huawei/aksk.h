@@ -30,8 +30,10 @@ int huawei_parse_auth(struct pool *pool, const char *header,
 
 /* The canonical URI of path (as received, %-escapes and all): with decode,
  * each segment percent-decoded and re-encoded (the Python SDK's form);
- * without, each segment encoded as it stands (the Node SDK encodes the
- * already escaped path again). Always ends with '/'. Returns pool memory,
+ * without, each segment encoded as it stands but for the escapes of
+ * non-ASCII bytes, which are undone first (the Node SDK encodes the path as
+ * Node's legacy url.parse leaves it: ASCII escapes kept, so encoded again,
+ * and non-ASCII characters raw). Always ends with '/'. Returns pool memory,
  * or NULL when decode meets a malformed escape. */
 char *huawei_canonical_uri(struct pool *pool, const char *path, bool decode);
 

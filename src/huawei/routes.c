@@ -95,7 +95,7 @@ void huawei_route(struct pool *pool, const char *method, const char *path,
 {
     const char *seg[10];
     size_t nseg = 0;
-    *out = (struct huawei_route){HUAWEI_NONE, NULL, NULL, NULL, false};
+    *out = (struct huawei_route){HUAWEI_NONE, NULL, NULL, NULL, false, NULL};
 
     /* The path's segments (a trailing '/' is allowed, as the SDKs sign
      * one). */
@@ -125,8 +125,9 @@ void huawei_route(struct pool *pool, const char *method, const char *path,
         }
         if (shape[k] || k != nseg)
             continue;
-        *out = (struct huawei_route){routes[r].op, p, i, g,
-                                     strcmp(method, routes[r].method) == 0};
+        *out = (struct huawei_route){
+            routes[r].op,    p, i, g, strcmp(method, routes[r].method) == 0,
+            routes[r].method};
         /* GET and PUT shapes may coincide with another method's: prefer
          * the route whose method matches. */
         if (out->method_ok)

@@ -34,7 +34,8 @@ enum huawei_op {
 struct huawei_route {
     enum huawei_op op;
     const char *project, *instance, *group; /* group NULL for the list */
-    bool method_ok; /* the path is a route, and the method is its own */
+    bool method_ok;     /* the path is a route, and the method is its own */
+    const char *method; /* the route's own method, when op is set */
 };
 
 /* True when path belongs to this API: /v1.0/... or /v2/... (but not API

@@ -17,6 +17,7 @@
 #include "common/util.h"
 #include "core/audit.h"
 #include "core/core.h"
+#include "huawei/rest.h"
 #include "server/scoreboard.h"
 #include "server/status.h"
 
@@ -136,6 +137,7 @@ static void read_body(FCGX_Request *fr, struct pool *pool,
  * serves it. CKafka, which owns every path, comes last. */
 static const struct http_frontend *const frontends[] = {
     &aliyun_frontend,
+    &huawei_frontend,
     &ckafka_frontend,
 };
 
@@ -169,6 +171,7 @@ static const char *reason(int status)
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 429: return "Too Many Requests";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Unknown";
@@ -179,12 +182,15 @@ static void respond(FCGX_Request *fr, const struct http_answer *a)
 {
     char head[512];
     /* libfcgi's FCGX_FPrintF has its own printf without %zu: format here. */
-    int n = snprintf(head, sizeof(head),
-                     "Status: %d %s\r\n"
-                     "Content-Type: %s\r\n"
-                     "Content-Length: %zu\r\n"
-                     "Cache-Control: no-store\r\n",
-                     a->status, reason(a->status), a->content_type, a->len);
+    /* A 204 has no body, so no type. */
+    int n =
+        snprintf(head, sizeof(head),
+                 "Status: %d %s\r\n"
+                 "%s%s%s"
+                 "Content-Length: %zu\r\n"
+                 "Cache-Control: no-store\r\n",
+                 a->status, reason(a->status), a->body ? "Content-Type: " : "",
+                 a->body ? a->content_type : "", a->body ? "\r\n" : "", a->len);
     if (a->request_id_header && a->request_id && n > 0 &&
         (size_t)n < sizeof(head))
         n += snprintf(head + n, sizeof(head) - (size_t)n, "%s: %s\r\n",
@@ -264,6 +270,11 @@ static void serve(const struct worker_env *env, FCGX_Request *fr,
     req.path = http_path(pool, FCGX_GetParam("DOCUMENT_URI", fr->envp),
                          FCGX_GetParam("REQUEST_URI", fr->envp),
                          FCGX_GetParam("SCRIPT_NAME", fr->envp));
+    const char *raw = FCGX_GetParam("REQUEST_URI", fr->envp);
+    if (raw && *raw) {
+        const char *q = strchr(raw, '?');
+        req.raw_path = q ? pool_strndup(pool, raw, (size_t)(q - raw)) : raw;
+    }
     req.query = param_or(fr, "QUERY_STRING", "");
     req.content_type = FCGX_GetParam("CONTENT_TYPE", fr->envp);
     req.client = param_or(fr, "REMOTE_ADDR", "");

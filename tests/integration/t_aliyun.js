@@ -415,5 +415,5 @@ test('the apis switch: apis = ckafka leaves "/" unserved (404) while API 2.0 ans
   fs.writeFileSync(conf, fs.readFileSync(srv.conf, 'utf8').replace(/^apis = .*$/m, 'apis = ckafka, tencent'), { mode: 0o600 });
   const bad = await env.run(env.BIN, ['-t', '-c', conf]);
   a.notStrictEqual(bad.code, 0);
-  a.match(bad.stderr, /apis: no API is called 'tencent' \(known: aliyun, ckafka\)/);
+  a.match(bad.stderr, /apis: no API is called 'tencent' \(known: aliyun, huawei, ckafka\)/);
 });

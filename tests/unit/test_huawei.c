@@ -136,6 +136,9 @@ static void canonical_uris(void **state)
     assert_string_equal(
         huawei_canonical_uri(p, "/v2/x/groups/g%201/reset", false),
         "/v2/x/groups/g%25201/reset/");
+    /* ... but its non-ASCII characters are sent escaped and signed raw. */
+    assert_string_equal(huawei_canonical_uri(p, "/g%20+%C3%BC%2b%zz", false),
+                        "/g%2520%2B%C3%BC%252b%25zz/");
     assert_string_equal(huawei_canonical_uri(p, "/", true), "/");
     assert_string_equal(huawei_canonical_uri(p, "/a//b/", true), "/a/b/");
     assert_string_equal(huawei_canonical_uri(p, "/a b*", true), "/a%20b%2A/");

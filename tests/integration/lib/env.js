@@ -27,6 +27,12 @@ const SECRET_KEY = 'test-secret-key-0123456789abcdef';
 const LIMITED_ID = 'AKIDckafkaLimitedKey';
 const LIMITED_KEY = 'limited-secret-key-0123456789abc';
 const INSTANCE = 'ckafka-test';
+// Huawei DMS: a static X-Auth-Token of the main key, a key pinned to one
+// project, and the project the tests name.
+const HW_TOKEN = 'MIIhuaweiTestToken-0123456789abcdef';
+const HW_PINNED_ID = 'HWPINNEDKEY0123';
+const HW_PINNED_KEY = 'pinned-secret-key-0123456789abcd';
+const HW_PROJECT = '0123456789abcdef0123456789abcdef';
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'ckafka-it-'));
 fs.chmodSync(TMP, 0o755);
@@ -411,6 +417,12 @@ async function startServer(opts = {}) {
     `[key ${SECRET_ID}]`,
     `secret = ${SECRET_KEY}`,
     'instances = *',
+    `tokens = ${HW_TOKEN}`,
+    '',
+    `[key ${HW_PINNED_ID}]`,
+    `secret = ${HW_PINNED_KEY}`,
+    'instances = *',
+    `project_id = ${HW_PROJECT}`,
     '',
     `[key ${LIMITED_ID}]`,
     `secret = ${LIMITED_KEY}`,
@@ -630,6 +642,47 @@ async function aliyunPop(srv, action, params, o = {}) {
     return { ok: true, body };
   } catch (e) {
     return { ok: false, code: e.code, message: e.message, data: e.data };
+  }
+}
+
+// One request through Huawei's Python SDK (lib/huawei_call.py): call is a
+// KafkaClient method with its request's fields in args, or 'raw' with
+// o.method, o.path (escaped), o.query (pairs), o.body (text), o.headers,
+// signed by the SDK's Signer. o.ak, o.sk, o.project, o.date (X-Sdk-Date).
+async function huaweiPy(srv, call, args = {}, o = {}) {
+  const req = {
+    endpoint: srv.url,
+    ak: o.ak || SECRET_ID,
+    sk: o.sk || SECRET_KEY,
+    project_id: o.project || HW_PROJECT,
+    call,
+    args: call === 'raw' ? undefined : { instance_id: INSTANCE, ...args },
+    method: o.method,
+    path: o.path,
+    query: o.query,
+    body: o.body,
+    headers: o.headers,
+    date: o.date,
+  };
+  const r = await run(process.env.CKAFKA_PYTHON, [path.join(__dirname, 'huawei_call.py')], { input: JSON.stringify(req) });
+  if (r.code !== 0) throw new Error(`huawei python SDK: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// One request through npm @huaweicloud/huaweicloud-sdk-kafka: fn(client,
+// kafka module) makes the call. Returns {ok, body} or {ok: false, status,
+// error_code, error_msg, requestId}.
+async function huaweiNode(srv, fn, o = {}) {
+  const mods = process.env.CKAFKA_NODE_MODULES;
+  const core = require(path.join(mods, '@huaweicloud', 'huaweicloud-sdk-core'));
+  const kafka = require(path.join(mods, '@huaweicloud', 'huaweicloud-sdk-kafka'));
+  const cred = new core.BasicCredentials().withAk(o.ak || SECRET_ID).withSk(o.sk || SECRET_KEY)
+    .withProjectId(o.project || HW_PROJECT);
+  const client = kafka.KafkaClient.newBuilder().withCredential(cred).withEndpoint(srv.url).build();
+  try {
+    return { ok: true, body: await fn(client, kafka) };
+  } catch (e) {
+    return { ok: false, status: e.httpStatusCode, error_code: e.errorCode, error_msg: e.errorMsg, requestId: e.requestId };
   }
 }
 
@@ -875,6 +928,7 @@ function killAll() {
 module.exports = {
   SRCDIR, BUILDDIR, BIN, KFIX, KAFKA_LOCAL, TMP, IS_ROOT,
   SECRET_ID, SECRET_KEY, LIMITED_ID, LIMITED_KEY, INSTANCE,
+  HW_TOKEN, HW_PINNED_ID, HW_PINNED_KEY, HW_PROJECT, huaweiPy, huaweiNode,
   sleep, uniq, run, sh, freePort, waitFor, mkdir,
   broker, startBroker, kfix, tools,
   startServer, checkSanitizers, sharedServer, stopSharedServer, portFree,
