@@ -7,13 +7,15 @@
  *   loadgen -u http://127.0.0.1:8080/v2/index.php -i SECRETID -k SECRETKEY
  *           -q 'Action=GetGroupOffsets&instanceId=x&group=g&topics.0=t'
  *           [-c CONCURRENCY] [-d SECONDS] [-n MAX_REQUESTS] [-s] [-X POST]
- *           [-a]
+ *           [-a | -w]
  *
  * -q holds the action's parameters already URL-encoded, names as signed
  * (use '.' in array names). -s signs with HMAC-SHA256. -a speaks Aliyun
  * alikafka's RPC API instead (path "/", RPC signature v1 with its own
  * SignatureNonce, Format=JSON): an answer with "Code":200 counts as code 0,
- * any other as its HTTP status. */
+ * any other as its HTTP status. -w speaks Huawei DMS instead: a GET of
+ * the path (its query -q, may be ""), signed SDK-HMAC-SHA256 over host and
+ * X-Sdk-Date; HTTP 200 counts as code 0, any other as its status. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +48,7 @@ static const char *host;   /* "127.0.0.1:8080" */
 static const char *path;   /* "/v2/index.php" */
 static const char *params; /* the action's parameters */
 static const char *secret_id, *secret_key;
-static bool sha256, post, aliyun;
+static bool sha256, post, aliyun, huawei;
 static struct sockaddr_in addr;
 static uint64_t nonce_base, nonce_next;
 
@@ -186,6 +188,15 @@ static void build_ckafka(struct conn *c)
     c->started_us = now_us();
 }
 
+/* The current UTC time in fmt (strftime). */
+static void utc_now(char *out, size_t len, const char *fmt)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, len, fmt, &tm);
+}
+
 /* Builds a freshly signed Aliyun RPC v1 request into c->req: the sorted
  * pairs encoded as RFC 3986, "METHOD&%2F&" + their encoding, HMAC-SHA1
  * under secret + "&". */
@@ -197,11 +208,8 @@ static void build_aliyun(struct conn *c)
     size_t np = 0;
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned mdlen;
-    time_t now = time(NULL);
-    struct tm tm;
 
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H%%3A%M%%3A%SZ", &tm);
+    utc_now(stamp, sizeof(stamp), "%Y-%m-%dT%H%%3A%M%%3A%SZ");
     snprintf(query, sizeof(query),
              "%s&AccessKeyId=%s&Format=JSON&SignatureMethod=HMAC-SHA1"
              "&SignatureVersion=1.0&SignatureNonce=%llu&Timestamp=%s"
@@ -247,9 +255,55 @@ static void build_aliyun(struct conn *c)
     c->started_us = now_us();
 }
 
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* Builds a Huawei SDK-HMAC-SHA256 GET of path into c->req: the canonical
+ * request over the path (ending in '/'), the query as given (already
+ * sorted and encoded), host and x-sdk-date, and the empty body's hash. */
+static void build_huawei(struct conn *c)
+{
+    char date[32], canon[8192], sts[512], hh[65], sig[65];
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen;
+
+    utc_now(date, sizeof(date), "%Y%m%dT%H%M%SZ");
+    size_t pl = strlen(path);
+    int n = snprintf(canon, sizeof(canon),
+                     "GET\n%s%s\n%s\nhost:%s\nx-sdk-date:%s\n\nhost;x-sdk-"
+                     "date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"
+                     "a495991b7852b855",
+                     path, pl && path[pl - 1] == '/' ? "" : "/", params, host,
+                     date);
+    EVP_Digest(canon, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+    hex(md, mdlen, hh);
+    int sl = snprintf(sts, sizeof(sts), "SDK-HMAC-SHA256\n%s\n%s", date, hh);
+    HMAC(EVP_sha256(), secret_key, (int)strlen(secret_key),
+         (unsigned char *)sts, (size_t)sl, md, &mdlen);
+    hex(md, mdlen, sig);
+    c->reqlen = (size_t)snprintf(
+        c->req, sizeof(c->req),
+        "GET %s%s%s HTTP/1.1\r\nHost: %s\r\nX-Sdk-Date: %s\r\n"
+        "Authorization: SDK-HMAC-SHA256 Access=%s, SignedHeaders=host;x-sdk-"
+        "date, Signature=%s\r\n\r\n",
+        path, *params ? "?" : "", params, host, date, secret_id, sig);
+    c->sent = 0;
+    c->got = 0;
+    c->started_us = now_us();
+}
+
 static void build(struct conn *c)
 {
-    if (aliyun)
+    if (huawei)
+        build_huawei(c);
+    else if (aliyun)
         build_aliyun(c);
     else
         build_ckafka(c);
@@ -312,7 +366,7 @@ int main(int argc, char **argv)
     double seconds = 10;
     uint64_t max_requests = 0;
 
-    while ((opt = getopt(argc, argv, "u:i:k:q:c:d:n:sX:a")) != -1) {
+    while ((opt = getopt(argc, argv, "u:i:k:q:c:d:n:sX:aw")) != -1) {
         switch (opt) {
         case 'u': url = optarg; break;
         case 'i': secret_id = optarg; break;
@@ -324,13 +378,15 @@ int main(int argc, char **argv)
         case 's': sha256 = true; break;
         case 'X': post = strcmp(optarg, "POST") == 0; break;
         case 'a': aliyun = true; break;
+        case 'w': huawei = true; break;
         default: return 2;
         }
     }
     if (!url || !secret_id || !secret_key || !params || conc < 1 ||
         strncmp(url, "http://", 7) != 0) {
         fprintf(stderr, "usage: loadgen -u http://HOST:PORT/PATH -i ID -k KEY "
-                        "-q PARAMS [-c N] [-d S] [-n N] [-s] [-X POST]\n");
+                        "-q PARAMS [-c N] [-d S] [-n N] [-s] [-X POST] [-a] "
+                        "[-w]\n");
         return 2;
     }
     static char hostbuf[256], pathbuf[256];
@@ -402,7 +458,10 @@ int main(int argc, char **argv)
             if (!total)
                 continue;
             char *body = strstr(c->resp, "\r\n\r\n") + 4;
-            if (aliyun) {
+            if (huawei) {
+                int status = atoi(c->resp + 9);
+                record(now_us() - c->started_us, status == 200 ? 0 : status);
+            } else if (aliyun) {
                 /* "Code":200 is success; otherwise the HTTP status. */
                 record(now_us() - c->started_us,
                        strstr(body, "\"Code\":200") ? 0 : atoll(c->resp + 9));

@@ -17,7 +17,7 @@
 //
 // Environment: BENCH_SECONDS (per load point, default 10), BENCH_WORKERS
 // (default 8), BENCH_BUILDDIR (default build/bench), BENCH_SKIP (regex of
-// sections to skip: a, b, c, d, e, tool, requests; the 100 x 100 data is made
+// sections to skip: a, b, c, d, e, f, tool, requests; the 100 x 100 data is made
 // only when b, c or tool runs, or requests with a or b).
 
 const fs = require('fs');
@@ -36,7 +36,7 @@ const SKIP = process.env.BENCH_SKIP ? new RegExp(process.env.BENCH_SKIP) : null;
 const EXTRA = process.env.BENCH_CONFIG ? process.env.BENCH_CONFIG.split(';').map((l) => l.trim()) : [];
 const LOADGEN = path.join(env.BUILDDIR, 'bench', 'loadgen');
 const BASELINE = path.join(env.BUILDDIR, 'bench', 'baseline');
-const out = { machine: {}, a: [], b: {}, c: {}, d: {}, e: {}, tool: {}, requests: {} };
+const out = { machine: {}, a: [], b: {}, c: {}, d: {}, e: {}, f: {}, tool: {}, requests: {} };
 const runs = (section) => !SKIP || !SKIP.test(section);
 
 function log(...m) {
@@ -75,13 +75,16 @@ async function timedRun(cmd, args, timeoutS) {
   return { out, cpu_s: u + sys };
 }
 
-async function loadgen(srv, params, { c = 1, d = SECONDS, n = 0, post = false, aliyun = false } = {}) {
+async function loadgen(srv, params, { c = 1, d = SECONDS, n = 0, post = false, aliyun = false, huawei = null } = {}) {
   const common = aliyun ? { RegionId: 'cn-hangzhou', InstanceId: env.INSTANCE } : { Region: 'gz', instanceId: env.INSTANCE };
-  const args = ['-u', `${srv.url}${aliyun ? '/' : '/v2/index.php'}`, '-i', env.SECRET_ID, '-k', env.SECRET_KEY,
-    '-q', query({ ...common, ...params }), '-c', String(c), '-d', String(d)];
+  // huawei: the path of a Huawei DMS GET (params unused).
+  const where = huawei || (aliyun ? '/' : '/v2/index.php');
+  const args = ['-u', `${srv.url}${where}`, '-i', env.SECRET_ID, '-k', env.SECRET_KEY,
+    '-q', huawei ? '' : query({ ...common, ...params }), '-c', String(c), '-d', String(d)];
   if (n) args.push('-n', String(n));
   if (post) args.push('-X', 'POST');
   if (aliyun) args.push('-a');
+  if (huawei) args.push('-w');
   const r = await timedRun(LOADGEN, args, d + 180);
   return { ...JSON.parse(r.out), client_cpu_s: r.cpu_s };
 }
@@ -175,6 +178,7 @@ async function main() {
 
     if (runs('d')) await readActions(boot, srv, jmxPort);
     if (runs('e')) await aliyunProgress(boot, srv, small, jmxPort);
+    if (runs('f')) await huaweiDetail(boot, srv, jmxPort);
 
     if (!SKIP || !SKIP.test('a')) {
       log('== (a) GetGroupOffsets 1 x 12');
@@ -336,6 +340,19 @@ async function readActions(boot, srv, jmxPort) {
 // (e) Aliyun's GetConsumerProgress over the 1 x 12 group, with and without
 // LastTimestamp (one Fetch per leader broker), beside GetGroupOffsets of
 // the same group at the same concurrency, one after the other.
+// Each of calls ({name: [params, loadgen options]}) at concurrency 1 and
+// 16, one after the other in this run, after a warm-up, into into[name_cN].
+async function sideBySide(srv, into, calls) {
+  for (const c of [1, 16]) {
+    for (const [name, [params, o]] of Object.entries(calls)) {
+      await loadgen(srv, params, { ...o, c, n: 200, d: 30 }); // warm-up
+      const r = await loadgen(srv, params, { ...o, c });
+      into[`${name}_c${c}`] = r;
+      log(`   c=${c} ${name}: ${r.rate.toFixed(0)}/s p50 ${r.latency_ms.p50} ms p99 ${r.latency_ms.p99} ms (ok ${r.ok}/${r.requests})`);
+    }
+  }
+}
+
 async function aliyunProgress(boot, srv, small, jmxPort) {
   log('== (e) GetConsumerProgress 1 x 12 beside GetGroupOffsets');
   const calls = {
@@ -343,17 +360,28 @@ async function aliyunProgress(boot, srv, small, jmxPort) {
     progress: [{ Action: 'GetConsumerProgress', ConsumerId: 'bench-g-small' }, { aliyun: true }],
     progress_hidden: [{ Action: 'GetConsumerProgress', ConsumerId: 'bench-g-small', HideLastTimestamp: 'true' }, { aliyun: true }],
   };
-  for (const c of [1, 16]) {
-    for (const [name, [params, o]] of Object.entries(calls)) {
-      await loadgen(srv, params, { ...o, c, n: 200, d: 30 }); // warm-up
-      const r = await loadgen(srv, params, { ...o, c });
-      out.e[`${name}_c${c}`] = r;
-      log(`   c=${c} ${name}: ${r.rate.toFixed(0)}/s p50 ${r.latency_ms.p50} ms p99 ${r.latency_ms.p99} ms (ok ${r.ok}/${r.requests})`);
-    }
-  }
+  await sideBySide(srv, out.e, calls);
   if (runs('requests')) {
     const counted = await env.startServer({ bootstrap: boot, workers: 1 });
     for (const name of ['progress', 'progress_hidden']) await countRequests(counted, jmxPort, `aliyun_${name}`, calls[name][0], 20, calls[name][1]);
+    await counted.stop();
+  }
+}
+
+// (f) Huawei DMS's v2 group detail of the 1 x 12 group beside
+// GetGroupOffsets of the same group, at concurrency 1 and 16.
+async function huaweiDetail(boot, srv, jmxPort) {
+  log('== (f) Huawei v2 group detail 1 x 12 beside GetGroupOffsets');
+  const small = 'bench-small';
+  const detail = `/v2/0123456789abcdef0123456789abcdef/instances/${env.INSTANCE}/management/groups/bench-g-small`;
+  const calls = {
+    get_group_offsets: [{ Action: 'GetGroupOffsets', group: 'bench-g-small', 'topics.0': small }, {}],
+    huawei_detail: [{}, { huawei: detail }],
+  };
+  await sideBySide(srv, out.f, calls);
+  if (runs('requests')) {
+    const counted = await env.startServer({ bootstrap: boot, workers: 1 });
+    await countRequests(counted, jmxPort, 'huawei_detail', {}, 20, { huawei: detail });
     await counted.stop();
   }
 }
@@ -397,6 +425,12 @@ function summary(o) {
       s[`get_group_offsets_c${c}_p50_ms`] = o.e[`get_group_offsets_c${c}`].latency_ms.p50;
       s[`progress_vs_get_group_offsets_rate_c${c}`] = +(o.e[`progress_c${c}`].rate / o.e[`get_group_offsets_c${c}`].rate).toFixed(2);
       s[`progress_hidden_vs_get_group_offsets_rate_c${c}`] = +(o.e[`progress_hidden_c${c}`].rate / o.e[`get_group_offsets_c${c}`].rate).toFixed(2);
+    }
+  }
+  if (o.f.huawei_detail_c1) {
+    for (const c of [1, 16]) {
+      s[`huawei_detail_c${c}_p50_ms`] = o.f[`huawei_detail_c${c}`].latency_ms.p50;
+      s[`huawei_detail_vs_get_group_offsets_rate_c${c}`] = +(o.f[`huawei_detail_c${c}`].rate / o.f[`get_group_offsets_c${c}`].rate).toFixed(2);
     }
   }
   if (o.c.after) {

@@ -64,7 +64,7 @@ static const char *shown(struct pool *pool, const char *canonical)
     return s;
 }
 
-/* A signed request is used once within the skew window, on every worker
+/* A signed reset is executed once within the skew window, on every worker
  * and host sharing the replay store. */
 static enum huawei_status check_replay(struct huawei_ctx *c,
                                        const struct huawei_auth *a,
@@ -178,6 +178,12 @@ static enum huawei_status auth_aksk(struct huawei_ctx *c, const char *authz)
                            "the request is signed for host %s, which this "
                            "server does not answer (signature_hosts)",
                            c->http->host);
+    /* The SDKs sign with a one-second date and no nonce: a script that
+     * reads twice in a second sends the same signed request twice, which
+     * the cloud answers. Reads are answered again, then; a reset is
+     * executed once. */
+    if (strcmp(c->http->method, "GET") == 0)
+        return HUAWEI_OK;
     return check_replay(c, &a, date, ts);
 }
 

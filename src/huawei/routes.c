@@ -54,8 +54,14 @@ static const struct {
 
 bool huawei_owns(const char *path)
 {
-    return (strncmp(path, "/v1.0/", 6) == 0 || strncmp(path, "/v2/", 4) == 0) &&
-           strcmp(path, "/v2/index.php") != 0;
+    if (strncmp(path, "/v1.0/", 6) == 0)
+        return true;
+    /* /v2/{project}/... or /v2/kafka/...: a segment, then more. A single
+     * segment (/v2/index.php, /v2/other.php) is API 2.0's. */
+    if (strncmp(path, "/v2/", 4) != 0)
+        return false;
+    const char *slash = strchr(path + 4, '/');
+    return slash && slash > path + 4;
 }
 
 static int hexval(char c)

@@ -38,8 +38,9 @@ struct huawei_route {
     const char *method; /* the route's own method, when op is set */
 };
 
-/* True when path belongs to this API: /v1.0/... or /v2/... (but not API
- * 2.0's /v2/index.php). */
+/* True when path belongs to this API: /v1.0/..., or /v2/ and at least
+ * two segments (API 2.0's /v2/index.php, and any other single segment
+ * under /v2/, stay CKafka's). */
 bool huawei_owns(const char *path);
 
 /* Matches method and path. out->op is HUAWEI_NONE when no route has this

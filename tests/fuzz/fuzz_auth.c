@@ -4,12 +4,16 @@
  * key, as an unknown SecretId is; and through Aliyun's signatures: the v1
  * string to sign, the fuzzed Host line read as a V3 Authorization header
  * and its SignedHeaders as the canonical request's, the path line as an
- * ISO 8601 time. Must never crash, leak or trip a sanitizer; a NULL key
- * must never verify. */
+ * ISO 8601 time; and through Huawei's: the Host line as an SDK-HMAC-SHA256
+ * Authorization header, the path in both canonical URI forms and as a
+ * route, the key line as an X-Sdk-Date. Must never crash, leak or trip a
+ * sanitizer; a NULL key must never verify. */
 #include "aliyun/sign.h"
 #include "ckafka/auth.h"
 #include "common/params.h"
 #include "common/pool.h"
+#include "huawei/aksk.h"
+#include "huawei/routes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +74,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                out);
         }
         aliyun_parse_time(field[2], &t);
+
+        struct huawei_auth h;
+        struct huawei_route r;
+        for (int decode = 0; decode < 2; decode++) {
+            char *uri = huawei_canonical_uri(pool, field[2], decode);
+            if (uri && huawei_parse_auth(pool, field[1], &h) == 0) {
+                const char *c =
+                    huawei_canonical(pool, field[0], uri, &p, h.signed_headers,
+                                     header, &p, field[3], &missing);
+                if (c)
+                    huawei_sign(field[3],
+                                huawei_string_to_sign(pool, field[3], c), out);
+            }
+        }
+        huawei_route(pool, field[0], field[2], &r);
+        huawei_parse_date(field[3], &t);
     }
     pool_reset(pool);
     return 0;

@@ -272,7 +272,7 @@ test('refusals leave every offset as it was: an active group, bad JSON, both or 
   a.deepStrictEqual(await committed(b, group), before);
 });
 
-test('authentication: a wrong secret, an unknown key, a stale or future X-Sdk-Date, the same signed request twice, a key pinned to another project, another key\'s instance, an unsigned host, a host outside signature_hosts', async () => {
+test('authentication: a wrong secret, an unknown key, a stale or future X-Sdk-Date, the same signed reset twice (refused; the same read twice is answered), a key pinned to another project, another key\'s instance, an unsigned host, a host outside signature_hosts', async () => {
   const srv = await env.sharedServer();
   const b = (await env.broker()).bootstrap;
   const w = await env.kfix.group(b, { prefix: 'ha', partitions: 1, messages: 10, committed: 4 });
@@ -296,11 +296,22 @@ test('authentication: a wrong secret, an unknown key, a stale or future X-Sdk-Da
   a.strictEqual((await committed(b, w.group))[`${w.topic}/0`], 4);
   ok(await env.huaweiPy(srv, 'show_groups', { group: w.group }, { ak: env.HW_PINNED_ID, sk: env.HW_PINNED_KEY }), 'pinned key, its project');
 
-  // One signed request sent twice, by hand: the second is refused.
+  // One signed reset sent twice: the second is refused, on another worker
+  // too. The same signed read twice (a script polling within a second) is
+  // answered twice, as the cloud does.
   const when = date(Date.now());
   const p = `/v2/${P}/instances/${I}/management/groups/${w.group}`;
-  ok(await signed(srv, 'GET', p, { date: when }), 'first');
-  refused(await signed(srv, 'GET', p, { date: when }), 401, 'APIGW.0301', 'replayed');
+  const again = JSON.stringify({ topic: w.topic, partition: -1, message_offset: 6 });
+  ok(await signed(srv, 'POST', `${p}/reset-message-offset`, { date: when, body: again }), 'first reset', 204);
+  a.strictEqual((await committed(b, w.group))[`${w.topic}/0`], 6);
+  await env.kfix.commit(b, w.group, [[w.topic, 0, 4]]);
+  for (let i = 0; i < 3; i++) {
+    r = refused(await signed(srv, 'POST', `${p}/reset-message-offset`, { date: when, body: again }), 401, 'APIGW.0301', `replayed ${i}`);
+    a.match(r.error_msg, /already used/);
+  }
+  a.strictEqual((await committed(b, w.group))[`${w.topic}/0`], 4);
+  ok(await signed(srv, 'GET', p, { date: when }), 'read');
+  ok(await signed(srv, 'GET', p, { date: when }), 'the same read');
 
   // Hand-made headers: the host must be signed, and be one this server
   // answers for.

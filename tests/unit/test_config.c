@@ -161,7 +161,43 @@ static const struct {
     {"[instance a]\nbootstrap.servers = x\n", "no [key SECRETID] section"},
     {"[key K]\nsecret = s\ninstances = *\n", "no [instance ID] section"},
     {"max_value_length = 100000\n" BASE, "larger than max_body"},
+    {"[instance a]\nbootstrap.servers = x\n[key K]\nsecret = s\ninstances = "
+     "a\ntokens = short\n",
+     "[key K] tokens: a token must be at least 16 characters"},
+    {"[instance a]\nbootstrap.servers = x\n[key K]\nsecret = s\ninstances = "
+     "a\ntokens = 0123456789abcdefX\n[key L]\nsecret = s\ninstances = "
+     "a\ntokens = 0123456789abcdefY 0123456789abcdefX\n",
+     "[key L] tokens: a token is given twice"},
+    {"[instance a]\nbootstrap.servers = x\n[key K]\nsecret = s\ninstances = "
+     "a\nproject_id =\n",
+     "[key K] project_id is empty"},
 };
+
+/* Huawei's X-Auth-Token values and project pinning. */
+static void tokens_and_projects(void **state)
+{
+    char err[512];
+    (void)state;
+    struct config *c =
+        config_parse("[instance a]\nbootstrap.servers = x\n"
+                     "[key K]\nsecret = s\ninstances = a\n"
+                     "tokens = token-of-K-0123456789, second-token-of-K-01\n"
+                     "[key L]\nsecret = t\ninstances = *\nproject_id = p0123\n"
+                     "tokens = token-of-L-0123456789\n",
+                     "t.conf", err, sizeof(err));
+    if (!c)
+        fail_msg("%s", err);
+    const struct config_key *k = config_key(c, "K"), *l = config_key(c, "L");
+    assert_ptr_equal(config_token(c, "token-of-K-0123456789"), k);
+    assert_ptr_equal(config_token(c, "second-token-of-K-01"), k);
+    assert_ptr_equal(config_token(c, "token-of-L-0123456789"), l);
+    assert_null(config_token(c, "token-of-L-012345678"));
+    assert_null(config_token(c, "token-of-L-01234567890"));
+    assert_null(config_token(c, ""));
+    assert_null(k->project_id);
+    assert_string_equal(l->project_id, "p0123");
+    config_free(c);
+}
 
 static void refusals(void **state)
 {
@@ -229,6 +265,7 @@ int main(void)
         cmocka_unit_test(defaults),
         cmocka_unit_test(refusals),
         cmocka_unit_test(secrets_not_in_messages),
+        cmocka_unit_test(tokens_and_projects),
         cmocka_unit_test(readable_file_warns),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

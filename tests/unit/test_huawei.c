@@ -7,8 +7,10 @@
 #include "common/pool.h"
 #include "common/util.h"
 #include "huawei/aksk.h"
+#include "huawei/answer.h"
 #include "huawei/routes.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct params_limits lim = {100, 64, 4096, false};
@@ -249,7 +251,45 @@ static void routes(void **state)
     assert_true(huawei_owns("/v1.0/x"));
     assert_true(huawei_owns("/v2/x/instances/y/groups"));
     assert_false(huawei_owns("/v2/index.php"));
+    assert_false(huawei_owns("/v2/other.php"));
+    assert_false(huawei_owns("/v2//x"));
+    assert_true(huawei_owns("/v2/index.php/x"));
     assert_false(huawei_owns("/"));
+    pool_free(p);
+}
+
+/* Every status has a code of its family and a status that matches it;
+ * errors render {"error_code","error_msg"}, success its data or nothing. */
+static void answers(void **state)
+{
+    struct pool *p = pool_new();
+    struct huawei_reply r = {0};
+    size_t len;
+    (void)state;
+    for (int st = 1; st < HUAWEI__COUNT; st++) {
+        huawei_fail(&r, p, (enum huawei_status)st, "(x)");
+        int http = huawei_http_status(&r);
+        const char *code = huawei_code((enum huawei_status)st);
+        assert_true(http >= 400 && http < 600);
+        assert_true(strncmp(code, "APIGW.", 6) == 0 ||
+                    strncmp(code, "DMS.", 4) == 0);
+        if (code[0] == 'D') /* DMS.00SSSnnn: the HTTP status inside */
+            assert_int_equal(atoi(code + 6) / 1000, http);
+        const char *body = huawei_render(p, &r, &len);
+        assert_non_null(strstr(body, "\"error_code\":\""));
+        assert_non_null(strstr(body, " (x)\"}"));
+    }
+    huawei_fail(&r, p, HUAWEI_GROUP_ACTIVE, "(g)");
+    assert_int_equal(huawei_http_status(&r), 400);
+    assert_string_equal(huawei_code(HUAWEI_AUTH), "APIGW.0301");
+    huawei_ok(&r, NULL);
+    assert_int_equal(huawei_http_status(&r), 204);
+    assert_null(huawei_render(p, &r, &len));
+    assert_int_equal(len, 0);
+    huawei_ok(&r, json_object_new_object());
+    assert_int_equal(huawei_http_status(&r), 200);
+    assert_string_equal(huawei_render(p, &r, &len), "{}");
+    huawei_clear(&r);
     pool_free(p);
 }
 
@@ -262,6 +302,7 @@ int main(void)
         cmocka_unit_test(canonical_uris),
         cmocka_unit_test(authorization_and_date),
         cmocka_unit_test(routes),
+        cmocka_unit_test(answers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
