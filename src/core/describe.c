@@ -3,6 +3,8 @@
 #include "core/describe.h"
 
 #include "common/pool.h"
+#include "common/util.h"
+#include "core/cluster.h"
 #include "core/offsets.h"
 #include "kafka/kafka.h"
 
@@ -164,40 +166,83 @@ int core_groups_committed(struct core_ctx *c, const char *const *groups,
     return 0;
 }
 
+/* The committed offset of (topic, p) among the sorted tps[0..n), or
+ * TP_NONE. */
+static int64_t committed_of(const struct tp *tps, size_t n, const char *topic,
+                            int32_t p)
+{
+    struct tp key;
+    tp_init(&key, topic, p);
+    const struct tp *t = bsearch(&key, tps, n, sizeof(*tps), tp_cmp);
+    return t ? t->committed : TP_NONE;
+}
+
+/* True when the sorted tps[0..n) hold a partition of topic. */
+static bool has_topic(const struct tp *tps, size_t n, const char *topic)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tps[i].topic, topic) == 0)
+            return true;
+    return false;
+}
+
 int core_groups_lag(struct core_ctx *c, const char *const *groups, size_t n,
                     int64_t *lags, struct core_error *e)
 {
     struct tp **tps;
-    size_t *ntps, all = 0;
+    size_t *ntps, all = 0, ntopics = 0;
     char err[512];
 
     if (core_groups_committed(c, groups, n, &tps, &ntps, e) < 0)
         return -1;
+    /* Every topic any group has committed offsets for, sorted, once. */
     for (size_t i = 0; i < n; i++)
         all += ntps[i];
-    /* Every group's partitions, each once, sorted: one lookup of ends. */
-    struct tp *ends = pool_alloc(c->pool, (all + 1) * sizeof(*ends));
-    size_t k = 0;
+    const char **topics = pool_calloc(c->pool, all + 1, sizeof(*topics));
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < ntps[i]; j++)
-            tp_init(&ends[k++], tps[i][j].topic, tps[i][j].partition);
-    qsort(ends, k, sizeof(*ends), tp_cmp);
-    size_t m = 0;
-    for (size_t i = 0; i < k; i++)
-        if (!m || tp_cmp(&ends[m - 1], &ends[i]) != 0)
-            ends[m++] = ends[i];
-    if (m && kafka_lookup(c->kafka, c->pool, NULL, ends, m, KAFKA_END, 0,
-                          c->deadline, err, sizeof(err)) < 0)
+            topics[ntopics++] = tps[i][j].topic;
+    qsort(topics, ntopics, sizeof(*topics), util_strptrcmp);
+    size_t k = 0;
+    for (size_t i = 0; i < ntopics; i++)
+        if (!k || strcmp(topics[k - 1], topics[i]) != 0)
+            topics[k++] = topics[i];
+    ntopics = k;
+    int32_t *counts = pool_calloc(c->pool, ntopics + 1, sizeof(*counts));
+    if (ntopics && core_partition_counts(c, topics, ntopics, counts, e) < 0)
+        return -1;
+
+    /* Their partitions (sorted, as topics are), looked up once for every
+     * group: the log ends, and the log starts when some group has a
+     * partition without a commit (its lag counts from there, as in a
+     * group's detail). */
+    size_t nparts = 0;
+    for (size_t t = 0; t < ntopics; t++)
+        nparts += counts[t] > 0 ? (size_t)counts[t] : 0;
+    struct tp *parts = pool_alloc(c->pool, (nparts + 1) * sizeof(*parts));
+    bool starts = false;
+    k = 0;
+    for (size_t t = 0; t < ntopics; t++)
+        for (int32_t p = 0; p < counts[t]; p++) {
+            tp_init(&parts[k], topics[t], p);
+            for (size_t i = 0; i < n && !starts; i++)
+                starts = has_topic(tps[i], ntps[i], topics[t]) &&
+                         committed_of(tps[i], ntps[i], topics[t], p) == TP_NONE;
+            k++;
+        }
+    unsigned what = KAFKA_END | (starts ? KAFKA_START : 0);
+    if (nparts && kafka_lookup(c->kafka, c->pool, NULL, parts, nparts, what, 0,
+                               c->deadline, err, sizeof(err)) < 0)
         return core_fail(c, e, CORE_KAFKA, "%s", err);
     for (size_t i = 0; i < n; i++) {
         lags[i] = 0;
-        for (size_t j = 0; j < ntps[i]; j++) {
-            const struct tp *t =
-                bsearch(&tps[i][j], ends, m, sizeof(*ends), tp_cmp);
-            if (!t || t->err)
+        for (size_t q = 0; q < nparts; q++) {
+            /* Only the topics this group has commits on. */
+            if (parts[q].err || !has_topic(tps[i], ntps[i], parts[q].topic))
                 continue;
-            struct tp one = tps[i][j];
-            one.end = t->end;
+            struct tp one = parts[q];
+            one.committed =
+                committed_of(tps[i], ntps[i], one.topic, one.partition);
             lags[i] += offsets_lag(&one);
         }
     }

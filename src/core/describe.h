@@ -79,11 +79,12 @@ int core_groups_committed(struct core_ctx *c, const char *const *groups,
                           size_t n, struct tp ***tps, size_t **ntps,
                           struct core_error *e);
 
-/* The lag of each of groups[0..n) into lags[0..n): the sum over its
- * committed partitions of log end - committed (partitions of topics gone
- * from the cluster count 0), from one OffsetFetch per group in flight at
- * once and one ListOffsets per leader broker. Returns 0, or -1 with e
- * (CORE_KAFKA). */
+/* The lag of each of groups[0..n) into lags[0..n), as its detail sums
+ * it: over every partition of the topics it has committed offsets for, log
+ * end - committed, or - log start without a commit (topics gone from the
+ * cluster count 0). One OffsetFetch per group, all in flight at once, and
+ * one ListOffsets per leader broker (two when a partition has no commit).
+ * Returns 0, or -1 with e (CORE_KAFKA). */
 int core_groups_lag(struct core_ctx *c, const char *const *groups, size_t n,
                     int64_t *lags, struct core_error *e);
 

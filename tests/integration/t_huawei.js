@@ -81,9 +81,13 @@ test('resets through the Python SDK on all three URIs: by offset, by partition, 
   a.match(String(r.requestId), /^[0-9a-f]{32}$/);
   ok(await signed(srv, 'POST', v1(group, '/reset-message-offset'), { body: JSON.stringify({ topic: t, partition: 0, timestamp: t0 + 5000 }) }), 'v1.0 ms', 204);
   a.strictEqual((await committed(b, group))[`${t}/0`], 5);
+  // By offset on the other two URIs as well, one partition each.
+  ok(await env.huaweiPy(srv, 'reset_message_offset_with_engine', { group, body: { topic: t, partition: 1, message_offset: 2 } }), 'engine by offset', 200);
+  ok(await signed(srv, 'POST', v1(group, '/reset-message-offset'), { body: JSON.stringify({ topic: t, partition: 2, message_offset: 6 }) }), 'v1.0 by offset', 204);
+  a.deepStrictEqual(await committed(b, group), { [`${t}/0`]: 5, [`${t}/1`]: 2, [`${t}/2`]: 6 });
 
   const audit = srv.log('audit.log').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.group === group);
-  a.strictEqual(audit.length, 7);
+  a.strictEqual(audit.length, 9);
   for (const l of audit) a.strictEqual(l.api, 'huawei');
   const access = srv.log('access.log').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.group === group && l.api === 'huawei');
   a.ok(access.some((l) => l.action === 'ResetMessageOffsetWithEngine' && l.status === 200), 'access log');
@@ -157,6 +161,21 @@ test('reads through the Python SDK: show_groups and v1.0 detail (state, coordina
   a.strictEqual(owned.group_message_offsets[0].consumer_id, members[0].memberId);
   a.strictEqual(owned.group_message_offsets[0].client_id, 'hw-client');
   await c.stop();
+
+  // A partition without a commit counts from its log start, in the detail
+  // and in the list alike (kafka-consumer-groups shows no row for it).
+  const t3 = env.uniq('hd3');
+  const g3 = env.uniq('hdg3');
+  await env.kfix.create(b, t3, 2);
+  await env.kfix.produce(b, t3, 0, 10);
+  await env.kfix.produce(b, t3, 1, 8);
+  await env.tools.deleteRecords(b, t3, 1, 3);
+  await env.kfix.commit(b, g3, [[t3, 0, 4]]);
+  const d3 = ok(await env.huaweiPy(srv, 'show_groups', { group: g3 }), 'uncommitted').group;
+  a.deepStrictEqual(d3.group_message_offsets.map((o) => [o.partition, o.message_current_offset, o.message_log_end_offset, o.lag]),
+    [[0, 4, 10, 6], [1, -1, 8, 5]]);
+  const l3 = ok(await env.huaweiPy(srv, 'list_instance_consumer_groups', { group: g3 }), 'uncommitted, list');
+  a.strictEqual(l3.groups[0].lag, 11);
 });
 
 test('the npm SDK: a reset and a detail of a group whose name needs escaping (its signer encodes the escaped path again)', async () => {
