@@ -60,8 +60,8 @@ enum reply_status action_get_group_offsets(struct action_ctx *c)
     size_t first = (uint64_t)offset < total ? (size_t)offset : total;
     size_t npage =
         total - first < (size_t)limit ? total - first : (size_t)limit;
-    if (core_read_offsets(&c->core, group, topics + first, npage, false, &tps, &ntps,
-                          &e) < 0)
+    if (core_read_offsets(&c->core, group, topics + first, npage, false, &tps,
+                          &ntps, &e) < 0)
         return action_core_failed(c, group, &e);
 
     json_object *list = json_object_new_array();
