@@ -13,16 +13,41 @@
 #include <string.h>
 #include <sys/mman.h>
 
-const char *const scoreboard_action_names[SB_ACTIONS] = {
+const char *const scoreboard_action_names[] = {
+    /* CKafka API 2.0 */
     "GetGroupOffsets",
     "SetGroupOffset",
     "SetGroupOffsets",
+    "GetGroupInfo",
+    "ListGroup",
+    "ListConsumerGroup",
+    "ListTopic",
+    "GetTopicAttributes",
+    "GetInstanceAttributes",
+    "ListInstance",
+    /* Aliyun alikafka */
+    "UpdateConsumerOffset",
+    "GetConsumerProgress",
+    "GetConsumerList",
+    /* Huawei DMS (as its SDKs name the operations) */
+    "ResetMessageOffset",
+    "ResetMessageOffsetWithEngine",
+    "ShowGroups",
+    "ShowGroup",
+    "ListInstanceConsumerGroup",
+    "ListInstanceConsumerGroups",
+    "ListInstanceConsumerGroupMessageOffset",
+    "ListInstanceConsumerGroupTopics",
+    "ListInstanceConsumerGroupMembers",
+    /* the server's own */
     "status",
     "ping",
-    "",
-    "",
     "other",
 };
+_Static_assert(sizeof(scoreboard_action_names) /
+                       sizeof(scoreboard_action_names[0]) ==
+                   SB_ACTIONS,
+               "SB_ACTIONS counts scoreboard_action_names");
 
 struct scoreboard *scoreboard_create(char *err, size_t errlen)
 {

@@ -69,7 +69,7 @@ struct sb_restart {
     int status; /* exit status or signal number */
 };
 
-#define SB_ACTIONS 8 /* see scoreboard_action_names */
+#define SB_ACTIONS 25 /* see scoreboard_action_names */
 
 struct scoreboard {
     int64_t started_wall_ms;

@@ -357,7 +357,7 @@ test('authentication: a wrong secret, an unknown key, a stale or future X-Sdk-Da
   a.match(h.headers['x-request-id'], /^[0-9a-f]{32}$/);
 });
 
-test('nginx: its own errors on the Huawei paths in the envelope with the cloud\'s statuses (body too large, TRACE); /v2/index.php stays API 2.0; apis = ckafka, aliyun leaves /v2/{project} unserved', async (ctx) => {
+test('nginx: its own errors on the Huawei paths in the envelope with the cloud\'s statuses (body too large, TRACE); /v2/index.php stays API 2.0; the status page counts ShowGroups and ResetMessageOffset; apis = ckafka, aliyun leaves /v2/{project} unserved', async (ctx) => {
   const srv = await env.sharedServer();
   const p = `/v2/${P}/instances/${I}/management/groups/g/reset-message-offset`;
   let h = await env.httpRequest(`${srv.url}${p}`, { method: 'POST', body: 'x'.repeat(1100 * 1024), headers: { 'Content-Type': 'application/json' } });
@@ -369,6 +369,15 @@ test('nginx: its own errors on the Huawei paths in the envelope with the cloud\'
   h = await env.httpRequest(`${srv.url}/v2/index.php?Action=GetGroupOffsets`);
   a.strictEqual(h.status, 200);
   a.ok('code' in JSON.parse(h.body), h.body);
+
+  // The status page counts this API's actions by name.
+  const b = (await env.broker()).bootstrap;
+  const w = await env.kfix.group(b, { prefix: 'hs' });
+  ok(await env.huaweiPy(srv, 'show_groups', { group: w.group }), 'a detail');
+  refused(await env.huaweiPy(srv, 'reset_message_offset', { group: w.group, body: { topic: w.topic } }), 400, 'DMS.00400001', 'a bad reset');
+  const st = await env.status(srv);
+  a.ok(st.actions.ShowGroups.count > 0, JSON.stringify(Object.keys(st.actions)));
+  a.ok(st.actions.ResetMessageOffset.errors > 0);
 
   const off = await env.startServer({ extra: ['apis = ckafka, aliyun'] });
   ctx.cleanups.push(() => off.stop());

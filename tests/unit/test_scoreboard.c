@@ -61,6 +61,14 @@ static void names(void **state)
     (void)state;
     assert_int_equal(scoreboard_action_index("SetGroupOffsets"), 2);
     assert_int_equal(scoreboard_action_index("Nope"), SB_ACTIONS - 1);
+    /* Every API's actions have a row of their own. */
+    const char *const named[] = {"GetGroupInfo", "GetConsumerProgress",
+                                 "ShowGroups", "ResetMessageOffsetWithEngine"};
+    for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+        int k = scoreboard_action_index(named[i]);
+        assert_true(k < SB_ACTIONS - 1);
+        assert_string_equal(scoreboard_action_names[k], named[i]);
+    }
     assert_int_equal(scoreboard_action_index(NULL), SB_ACTIONS - 1);
     assert_string_equal(scoreboard_reason_name(SB_REASON_REQUEST_TIMEOUT),
                         "request_timeout");
