@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const strategy_param[] = {"shift", "timestamp", "offset"};
-
 static enum reply_status read_partitions(struct action_ctx *c,
                                          struct core_reset *r)
 {
@@ -59,7 +57,7 @@ static enum reply_status read_request(struct action_ctx *c,
         return st;
     r->strategy = (enum offsets_strategy)strategy;
     /* Only the chosen strategy's own parameter is read. */
-    const char *pname = strategy_param[strategy];
+    const char *pname = offsets_strategy_param(r->strategy);
     switch (r->strategy) {
     case OFFSETS_SHIFT:
         st = action_int64(c, pname, true, 0, INT64_MIN, INT64_MAX, &r->value);

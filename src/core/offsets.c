@@ -105,3 +105,9 @@ void offsets_plan_each(const int32_t *parts, const int64_t *values,
             t->target = offsets_clamp(values[lo], t->start, t->end);
     }
 }
+
+const char *offsets_strategy_param(enum offsets_strategy s)
+{
+    static const char *const names[] = {"shift", "timestamp", "offset"};
+    return (unsigned)s < 3 ? names[s] : "value";
+}

@@ -16,6 +16,10 @@ enum offsets_strategy {
     OFFSETS_ABSOLUTE = 2, /* an offset */
 };
 
+/* The name of a strategy's own parameter, as API 2.0 takes it and the
+ * audit log records it: "shift", "timestamp" or "offset" (static). */
+const char *offsets_strategy_param(enum offsets_strategy s);
+
 /* What has to be looked up before targets can be computed. */
 enum {
     OFFSETS_NEED_START = 1 << 0,

@@ -17,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The audit record's name of each strategy's parameter. */
-static const char *const strategy_param[] = {"shift", "timestamp", "offset"};
-
 static int part_cmp(const void *a, const void *b)
 {
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -179,7 +176,7 @@ static void audit(struct core_ctx *c, const struct core_reset *r,
         json_object_object_add(line, "per_partition",
                                json_object_new_boolean(1));
     else
-        json_object_object_add(line, strategy_param[r->strategy],
+        json_object_object_add(line, offsets_strategy_param(r->strategy),
                                json_object_new_int64(r->value));
     json_object_object_add(line, "outcome", json_object_new_string(outcome));
     for (size_t i = 0; i < n; i++) {

@@ -45,6 +45,15 @@ static void lag(void **state)
     assert_int_equal(offsets_lag(&t), 0);
 }
 
+/* The parameter names API 2.0 reads and the audit log writes. */
+static void strategy_params(void **state)
+{
+    (void)state;
+    assert_string_equal(offsets_strategy_param(OFFSETS_SHIFT), "shift");
+    assert_string_equal(offsets_strategy_param(OFFSETS_TIME), "timestamp");
+    assert_string_equal(offsets_strategy_param(OFFSETS_ABSOLUTE), "offset");
+}
+
 static void needs(void **state)
 {
     (void)state;
@@ -186,6 +195,7 @@ int main(void)
         cmocka_unit_test(clamp),
         cmocka_unit_test(lag),
         cmocka_unit_test(needs),
+        cmocka_unit_test(strategy_params),
         cmocka_unit_test(plan_table),
         cmocka_unit_test(shift_without_commit_refuses_all),
         cmocka_unit_test(ordering),
