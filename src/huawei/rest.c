@@ -16,6 +16,7 @@
 #include "huawei/aksk.h"
 #include "store/replay.h"
 
+#include <ctype.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,6 +93,16 @@ static enum huawei_status check_replay(struct huawei_ctx *c,
     return huawei_fail(&c->reply, c->pool, HUAWEI_INTERNAL, NULL);
 }
 
+/* True when s holds a percent escape ("%" and two hex digits). */
+static bool holds_escape(const char *s)
+{
+    for (; s && *s; s++)
+        if (s[0] == '%' && isxdigit((unsigned char)s[1]) &&
+            isxdigit((unsigned char)s[2]))
+            return true;
+    return false;
+}
+
 /* SDK-HMAC-SHA256 over the headers the client signed, which must include
  * the host and X-Sdk-Date. The canonical URI is tried in both SDKs' forms:
  * the Python SDK's (each segment decoded, then encoded) and the Node SDK's
@@ -142,6 +153,19 @@ static enum huawei_status auth_aksk(struct huawei_ctx *c, const char *authz)
         crypto_sha256_hex(c->http->body ? c->http->body : "", c->http->body_len,
                           hash);
     }
+
+    /* The npm SDK signs a name's escapes escaped again: its signature for
+     * group "g 1" (sent as g%201) is also the Python form's for a group
+     * named "g%201" (sent as g%25201). A name holding an escape is
+     * ambiguous, so it is refused rather than read either way. */
+    const struct huawei_route *r = &c->route;
+    if (holds_escape(r->project) || holds_escape(r->instance) ||
+        holds_escape(r->group))
+        return huawei_fail(&c->reply, c->pool, HUAWEI_AUTH,
+                           "a name in the path holds a percent escape once "
+                           "decoded, which the npm SDK's signature cannot "
+                           "tell from another name: use X-Auth-Token for "
+                           "it");
 
     bool ok = false;
     const char *first = NULL, *missing = NULL;

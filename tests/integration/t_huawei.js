@@ -352,6 +352,16 @@ test('authentication: a wrong secret, an unknown key, a stale or future X-Sdk-Da
   h = await env.httpRequest(`${srv.url}${p}`, { headers: sign('elsewhere.example:80', ['host', 'x-sdk-date']) });
   a.strictEqual(h.status, 401);
   a.match(JSON.parse(h.body).error_msg, /signature_hosts/);
+  // A name that holds an escape once decoded is refused signed (the npm
+  // SDK's signature for "g 1" is the Python one's for "g%201"), and
+  // served with a token.
+  const pct = `${env.uniq('hp')}%20x`;
+  await env.kfix.commit(b, pct, [[w.topic, 0, 1]]);
+  r = refused(await env.huaweiPy(srv, 'show_groups', { group: pct }), 401, 'APIGW.0301', 'an escape in the name');
+  a.match(r.error_msg, /percent escape/);
+  h = await env.httpRequest(`${srv.url}/v2/${P}/instances/${I}/management/groups/${esc(pct)}`, { headers: { 'X-Auth-Token': env.HW_TOKEN } });
+  a.strictEqual(h.status, 200, h.body);
+  a.strictEqual(JSON.parse(h.body).group.group_id, pct);
   h = await env.httpRequest(`${srv.url}${p}`, { headers: { Authorization: 'Bearer x' } });
   a.strictEqual(h.status, 401);
   a.match(h.headers['x-request-id'], /^[0-9a-f]{32}$/);
