@@ -7,6 +7,7 @@
 #include "common/canon.h"
 #include "common/params.h"
 #include "common/pool.h"
+#include "common/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -76,26 +77,15 @@ void aliyun_v3_sign(const char *secret, const char *sts,
                     out);
 }
 
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 int aliyun_parse_time(const char *s, int64_t *out)
 {
-    struct tm tm = {0};
     int y, mo, d, h, mi, se;
-    if (strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' ||
-        digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
-        s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
-        digits(s + 14, 2, &mi) || s[16] != ':' || digits(s + 17, 2, &se))
+    if (strlen(s) < 20 || util_digits(s, 4, &y) || s[4] != '-' ||
+        util_digits(s + 5, 2, &mo) || s[7] != '-' ||
+        util_digits(s + 8, 2, &d) || s[10] != 'T' ||
+        util_digits(s + 11, 2, &h) || s[13] != ':' ||
+        util_digits(s + 14, 2, &mi) || s[16] != ':' ||
+        util_digits(s + 17, 2, &se))
         return -1;
     const char *z = s + 19;
     if (*z == '.') {
@@ -105,15 +95,7 @@ int aliyun_parse_time(const char *s, int64_t *out)
         while (isdigit((unsigned char)*z))
             z++;
     }
-    if (strcmp(z, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-        mi > 59 || se > 60)
+    if (strcmp(z, "Z") != 0)
         return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    *out = (int64_t)timegm(&tm);
-    return 0;
+    return util_utc_seconds(y, mo, d, h, mi, se, out);
 }

@@ -132,12 +132,7 @@ enum reply_status action_list_consumer_group(struct action_ctx *c)
             if (!core_topic_internal(tps[i][j].topic) &&
                 action_matches(tps[i][j].topic, tfilter))
                 topics[ntopics++] = tps[i][j].topic;
-    qsort(topics, ntopics, sizeof(*topics), util_strptrcmp);
-    size_t k = 0;
-    for (size_t i = 0; i < ntopics; i++)
-        if (!k || strcmp(topics[k - 1], topics[i]) != 0)
-            topics[k++] = topics[i];
-    ntopics = k;
+    ntopics = util_strs_sort_unique(topics, ntopics);
     int32_t *counts = pool_calloc(c->pool, ntopics + 1, sizeof(*counts));
     if (core_partition_counts(&c->core, topics, ntopics, counts, &e) < 0)
         return action_core_failed(c, NULL, &e);

@@ -3,6 +3,7 @@
  * beyond the last words before abort(). */
 #include "common/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,4 +213,43 @@ void util_page_slice(int64_t offset, int64_t limit, size_t total, size_t *first,
                                                      : total;
     size_t left = total - *first;
     *n = limit < 0 || (uint64_t)limit > left ? left : (size_t)limit;
+}
+
+size_t util_strs_sort_unique(const char **v, size_t n)
+{
+    size_t k = 0;
+    qsort(v, n, sizeof(*v), util_strptrcmp);
+    for (size_t i = 0; i < n; i++)
+        if (!k || strcmp(v[k - 1], v[i]) != 0)
+            v[k++] = v[i];
+    return k;
+}
+
+int util_digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int util_utc_seconds(int year, int month, int day, int hour, int min, int sec,
+                     int64_t *out)
+{
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
+        min > 59 || sec > 60)
+        return -1;
+    struct tm tm = {0};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = min;
+    tm.tm_sec = sec;
+    *out = (int64_t)timegm(&tm);
+    return 0;
 }

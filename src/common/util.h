@@ -61,4 +61,16 @@ void util_page_slice(int64_t offset, int64_t limit, size_t total, size_t *first,
 /* strcmp-style comparison for qsort over an array of char pointers. */
 int util_strptrcmp(const void *a, const void *b);
 
+/* Sorts the strings v[0..n) and drops repeats; returns the new count. */
+size_t util_strs_sort_unique(const char **v, size_t n);
+
+/* The n decimal digits at s into *out. Returns 0, or -1 when one is not a
+ * digit. */
+int util_digits(const char *s, int n, int *out);
+
+/* A UTC calendar time as seconds since the epoch. Returns 0, or -1 when a
+ * field is out of range (a leap second, 60, is allowed). */
+int util_utc_seconds(int year, int month, int day, int hour, int min, int sec,
+                     int64_t *out);
+
 #endif

@@ -202,12 +202,7 @@ int core_groups_lag(struct core_ctx *c, const char *const *groups, size_t n,
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < ntps[i]; j++)
             topics[ntopics++] = tps[i][j].topic;
-    qsort(topics, ntopics, sizeof(*topics), util_strptrcmp);
-    size_t k = 0;
-    for (size_t i = 0; i < ntopics; i++)
-        if (!k || strcmp(topics[k - 1], topics[i]) != 0)
-            topics[k++] = topics[i];
-    ntopics = k;
+    ntopics = util_strs_sort_unique(topics, ntopics);
     int32_t *counts = pool_calloc(c->pool, ntopics + 1, sizeof(*counts));
     if (ntopics && core_partition_counts(c, topics, ntopics, counts, e) < 0)
         return -1;
@@ -221,7 +216,7 @@ int core_groups_lag(struct core_ctx *c, const char *const *groups, size_t n,
         nparts += counts[t] > 0 ? (size_t)counts[t] : 0;
     struct tp *parts = pool_alloc(c->pool, (nparts + 1) * sizeof(*parts));
     bool starts = false;
-    k = 0;
+    size_t k = 0;
     for (size_t t = 0; t < ntopics; t++)
         for (int32_t p = 0; p < counts[t]; p++) {
             tp_init(&parts[k], topics[t], p);

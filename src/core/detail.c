@@ -4,17 +4,13 @@
 
 #include "common/config.h"
 #include "common/pool.h"
+#include "common/util.h"
 #include "core/cluster.h"
 #include "core/read.h"
 #include "kafka/kafka.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
 
 /* The member whose assignment holds (topic, partition), or NULL. */
 static const struct core_member *owner_of(const struct core_group *g,
@@ -49,15 +45,12 @@ static void assigned_only(struct pool *pool, const struct core_group *g,
             bool known = false;
             for (size_t h = 0; h < nhave && !known; h++)
                 known = strcmp(have[h].name, a->topics[j].topic) == 0;
-            for (size_t h = 0; h < k && !known; h++)
-                known = strcmp(v[h], a->topics[j].topic) == 0;
             if (!known)
                 v[k++] = a->topics[j].topic;
         }
     }
-    qsort(v, k, sizeof(*v), str_cmp);
     *out = v;
-    *n = k;
+    *n = util_strs_sort_unique(v, k);
 }
 
 static int topic_cmp(const void *a, const void *b)

@@ -260,6 +260,8 @@ static int execute(struct core_ctx *c, struct core_reset *r,
         e->members = members;
         return core_fail(c, e, CORE_GROUP_ACTIVE, "%s", "");
     }
+    if (r->existing && strcmp(state, "Dead") == 0)
+        return core_fail(c, e, CORE_NO_COMMITS, "%s", "");
 
     bool named = r->ntopics > 0;
     struct tp *all = NULL;

@@ -29,6 +29,8 @@ struct core_reset {
     int64_t *offsets; /* OFFSETS_ABSOLUTE with parts: parts[i]'s own offset
                          (value is then unused); NULL: value for all */
     bool dry_run;
+    bool existing; /* refuse a group that does not exist (Dead): no members,
+                      no commits (CORE_NO_COMMITS) */
     /* the outcome */
     struct tp *tps; /* sorted; target is the committed (or would-be) offset,
                        err each partition's Kafka error, 0 for success */

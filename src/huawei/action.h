@@ -9,12 +9,14 @@
 #include "huawei/answer.h"
 #include "huawei/routes.h"
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 struct config_instance;
 struct config_key;
 struct core_group;
+struct core_part_detail;
 
 /* One request on its way through the front end. Lifetime: request. */
 struct huawei_ctx {
@@ -59,6 +61,11 @@ enum huawei_status huawei_page(struct huawei_ctx *c, int64_t *offset,
 /* The group of the path described into *g (one DescribeGroups); a group
  * that does not exist (Dead) is HUAWEI_GROUP_UNKNOWN. */
 enum huawei_status huawei_describe(struct huawei_ctx *c, struct core_group *g);
+
+/* One row of group_message_offsets: topic, partition, committed, log end
+ * and lag; with full, the log start and the owning member too (the engine
+ * API's message-offset rows). */
+json_object *huawei_offsets_row(const struct core_part_detail *d, bool full);
 
 /* A core error as this API answers it. */
 enum huawei_status huawei_core_failed(struct huawei_ctx *c,

@@ -6,10 +6,9 @@
 
 #include "common/canon.h"
 #include "common/pool.h"
+#include "common/util.h"
 
-#include <ctype.h>
 #include <string.h>
-#include <time.h>
 
 int huawei_parse_auth(struct pool *pool, const char *header,
                       struct huawei_auth *out)
@@ -89,33 +88,14 @@ void huawei_sign(const char *secret, const char *sts, char out[CRYPTO_HEX_MAX])
                     out);
 }
 
-static int num(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 int huawei_parse_date(const char *s, int64_t *out)
 {
-    struct tm tm = {0};
     int y, mo, d, h, mi, se;
-    if (strlen(s) != 16 || num(s, 4, &y) || num(s + 4, 2, &mo) ||
-        num(s + 6, 2, &d) || s[8] != 'T' || num(s + 9, 2, &h) ||
-        num(s + 11, 2, &mi) || num(s + 13, 2, &se) || s[15] != 'Z' || mo < 1 ||
-        mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+    if (strlen(s) != 16 || util_digits(s, 4, &y) ||
+        util_digits(s + 4, 2, &mo) || util_digits(s + 6, 2, &d) ||
+        s[8] != 'T' || util_digits(s + 9, 2, &h) ||
+        util_digits(s + 11, 2, &mi) || util_digits(s + 13, 2, &se) ||
+        s[15] != 'Z')
         return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    *out = (int64_t)timegm(&tm);
-    return 0;
+    return util_utc_seconds(y, mo, d, h, mi, se, out);
 }

@@ -79,25 +79,8 @@ enum huawei_status huawei_message_offsets(struct huawei_ctx *c)
             rows[n++] = &d.parts[i];
     util_page_slice(offset, limit, n, &first, &npage);
     json_object *list = json_object_new_array();
-    for (size_t i = first; i < first + npage; i++) {
-        const struct tp *t = &rows[i]->tp;
-        const struct core_member *m = rows[i]->owner;
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "topic", str(t->topic));
-        json_object_object_add(o, "partition",
-                               json_object_new_int(t->partition));
-        json_object_object_add(o, "message_current_offset",
-                               json_object_new_int64(t->committed));
-        json_object_object_add(o, "message_log_start_offset",
-                               json_object_new_int64(t->start));
-        json_object_object_add(o, "message_log_end_offset",
-                               json_object_new_int64(t->end));
-        json_object_object_add(o, "lag", json_object_new_int64(offsets_lag(t)));
-        json_object_object_add(o, "consumer_id", str(m ? m->member_id : ""));
-        json_object_object_add(o, "host", str(m ? m->client_host : ""));
-        json_object_object_add(o, "client_id", str(m ? m->client_id : ""));
-        json_object_array_add(list, o);
-    }
+    for (size_t i = first; i < first + npage; i++)
+        json_object_array_add(list, huawei_offsets_row(rows[i], true));
     return huawei_ok(&c->reply, listed("group_message_offsets", list, n));
 }
 

@@ -58,6 +58,29 @@ static json_object *wrap(json_object *group)
     return o;
 }
 
+json_object *huawei_offsets_row(const struct core_part_detail *d, bool full)
+{
+    const struct tp *t = &d->tp;
+    const struct core_member *m = d->owner;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "topic", str(t->topic));
+    json_object_object_add(o, "partition", json_object_new_int(t->partition));
+    json_object_object_add(o, "message_current_offset",
+                           json_object_new_int64(t->committed));
+    if (full)
+        json_object_object_add(o, "message_log_start_offset",
+                               json_object_new_int64(t->start));
+    json_object_object_add(o, "message_log_end_offset",
+                           json_object_new_int64(t->end));
+    json_object_object_add(o, "lag", json_object_new_int64(offsets_lag(t)));
+    if (full) {
+        json_object_object_add(o, "consumer_id", str(m ? m->member_id : ""));
+        json_object_object_add(o, "host", str(m ? m->client_host : ""));
+        json_object_object_add(o, "client_id", str(m ? m->client_id : ""));
+    }
+    return o;
+}
+
 enum huawei_status huawei_group_detail(struct huawei_ctx *c)
 {
     struct core_group_detail d;
@@ -74,21 +97,9 @@ enum huawei_status huawei_group_detail(struct huawei_ctx *c)
         json_object_array_add(ms, member(&d.group.members[i]));
     json_object_object_add(g, "members", ms);
     json_object *offs = json_object_new_array();
-    for (size_t i = 0; i < d.n; i++) {
-        const struct tp *t = &d.parts[i].tp;
-        if (t->err) /* a topic gone from the cluster has no log end */
-            continue;
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "topic", str(t->topic));
-        json_object_object_add(o, "partition",
-                               json_object_new_int(t->partition));
-        json_object_object_add(o, "message_current_offset",
-                               json_object_new_int64(t->committed));
-        json_object_object_add(o, "message_log_end_offset",
-                               json_object_new_int64(t->end));
-        json_object_object_add(o, "lag", json_object_new_int64(offsets_lag(t)));
-        json_object_array_add(offs, o);
-    }
+    for (size_t i = 0; i < d.n; i++)
+        if (!d.parts[i].tp.err) /* a topic gone has no log end */
+            json_object_array_add(offs, huawei_offsets_row(&d.parts[i], false));
     json_object_object_add(g, "group_message_offsets", offs);
     return huawei_ok(&c->reply, wrap(g));
 }

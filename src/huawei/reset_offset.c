@@ -8,7 +8,6 @@
 #include "common/pool.h"
 #include "common/util.h"
 #include "core/cluster.h"
-#include "core/describe.h"
 #include "core/reset.h"
 #include "huawei/action.h"
 
@@ -119,7 +118,6 @@ static enum huawei_status body(struct huawei_ctx *c, json_object **out)
 enum huawei_status huawei_reset_offset(struct huawei_ctx *c)
 {
     struct core_reset r = {0};
-    struct core_group g;
     json_object *o = NULL;
     int32_t partition = -1, count;
     enum huawei_status st;
@@ -142,8 +140,9 @@ enum huawei_status huawei_reset_offset(struct huawei_ctx *c)
                            "(partition %d: topic %s has %d partition%s)",
                            partition, r.topics[0], count,
                            count == 1 ? "" : "s");
-    if ((st = huawei_describe(c, &g)))
-        return st;
+    /* The group must exist: the core refuses a Dead one under its lock,
+     * with the same DescribeGroups that refuses a live one. */
+    r.existing = true;
     if (core_reset(&c->core, &r, &e) < 0)
         return huawei_core_failed(c, &e);
     const char *failed = core_reset_failures(c->pool, &r);

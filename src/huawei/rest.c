@@ -410,7 +410,7 @@ enum huawei_status huawei_core_failed(struct huawei_ctx *c,
                            "(members joined group %s during the reset)", group);
     case CORE_NO_COMMITS:
         return huawei_fail(r, c->pool, HUAWEI_GROUP_UNKNOWN,
-                           "(group %s has no committed offsets)", group);
+                           "(%s: no members and no committed offsets)", group);
     case CORE_TOO_MANY_PARTITIONS:
         return huawei_fail(r, c->pool, HUAWEI_BAD_REQUEST,
                            "%zu partitions, more than max_partitions %lld",

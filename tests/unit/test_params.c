@@ -290,6 +290,38 @@ static void arrays_refused(void **state)
     pool_free(p);
 }
 
+/* The small shared helpers of util.c the front ends lean on: paging,
+ * sorting names once, and calendar times. */
+static void util_helpers(void **state)
+{
+    size_t first, n;
+    int v;
+    int64_t t;
+    (void)state;
+    util_page_slice(0, 10, 3, &first, &n);
+    assert_true(first == 0 && n == 3);
+    util_page_slice(2, 10, 3, &first, &n);
+    assert_true(first == 2 && n == 1);
+    util_page_slice(5, 10, 3, &first, &n);
+    assert_true(first == 3 && n == 0);
+
+    const char *names[] = {"b", "a", "b", "c", "a"};
+    assert_int_equal(util_strs_sort_unique(names, 5), 3);
+    assert_string_equal(names[0], "a");
+    assert_string_equal(names[1], "b");
+    assert_string_equal(names[2], "c");
+    assert_int_equal(util_strs_sort_unique(names, 0), 0);
+
+    assert_int_equal(util_digits("2024x", 4, &v), 0);
+    assert_int_equal(v, 2024);
+    assert_int_equal(util_digits("20a4", 4, &v), -1);
+    assert_int_equal(util_utc_seconds(2024, 1, 1, 0, 0, 0, &t), 0);
+    assert_int_equal(t, 1704067200);
+    assert_int_equal(util_utc_seconds(2024, 13, 1, 0, 0, 0, &t), -1);
+    assert_int_equal(util_utc_seconds(2024, 1, 0, 0, 0, 0, &t), -1);
+    assert_int_equal(util_utc_seconds(2024, 1, 1, 24, 0, 0, &t), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +336,7 @@ int main(void)
         cmocka_unit_test(int64_parameters),
         cmocka_unit_test(arrays_in_numeric_order),
         cmocka_unit_test(arrays_refused),
+        cmocka_unit_test(util_helpers),
     };
     return cmocka_run_group_tests_name("params", tests, NULL, NULL);
 }
